@@ -1,0 +1,84 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { ExpectedVersion } from './envelope.js';
+import { type IdempotencyConflict, idempotencyConflict, type WrongExpectedVersion, wrongExpectedVersion } from './errors.js';
+import type { PreparedRequest } from './validation.js';
+
+/** What an adapter knows of a stream when it plans an append (read inside its transaction). */
+export interface StreamSnapshot {
+  /** Version of the last event, -1 when the stream does not exist. */
+  readonly version: number;
+  /** Where the request's event ids already stand in this stream, if anywhere. */
+  readonly existing: ReadonlyMap<string, { readonly streamVersion: number; readonly type: string }>;
+}
+
+/** The outcome for one stream of an append call. */
+export type StreamPlan =
+  | { readonly kind: 'write'; readonly streamId: string; readonly firstVersion: number }
+  | { readonly kind: 'check'; readonly streamId: string; readonly version: number }
+  | { readonly kind: 'replay'; readonly streamId: string; readonly firstVersion: number; readonly count: number };
+
+export const expectationHolds = (expected: ExpectedVersion, version: number): boolean =>
+  expected === 'any' || (expected === 'no_stream' && version === -1) || (expected === 'exists' && version >= 0) || expected === version;
+
+/**
+ * Whether the request's events are already recorded: `undefined` when none of
+ * their ids is known, a replay plan when all are, in order and of the same types.
+ */
+const matchRecorded = (request: PreparedRequest, snapshot: StreamSnapshot): E.Either<IdempotencyConflict, StreamPlan | undefined> => {
+  const { streamId, events } = request;
+  const known = events.filter((e) => snapshot.existing.has(e.eventId));
+  if (known.length === 0) return E.right(undefined);
+  const first = snapshot.existing.get(events[0]?.eventId ?? '');
+  if (known.length !== events.length || first === undefined)
+    return E.left(idempotencyConflict(streamId, known[0]?.eventId ?? '', 'some of the events are already recorded, others are not'));
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    const at = e && snapshot.existing.get(e.eventId);
+    if (!e || !at || at.streamVersion !== first.streamVersion + i || at.type !== e.type)
+      return E.left(idempotencyConflict(streamId, e?.eventId ?? '', 'already recorded with a different type or position'));
+  }
+  return E.right({ kind: 'replay', streamId, firstVersion: first.streamVersion, count: events.length });
+};
+
+/**
+ * Plans a whole (multi-stream) append from what the adapter read inside its
+ * transaction. Idempotency comes first: a retry of an append that already
+ * succeeded carries stale expectations and must still get the original result,
+ * so either every stream with events is a replay, or none is and every
+ * expectation is checked.
+ */
+export const planAppend = (
+  requests: readonly PreparedRequest[],
+  snapshots: ReadonlyMap<string, StreamSnapshot>,
+): E.Either<WrongExpectedVersion | IdempotencyConflict, readonly StreamPlan[]> => {
+  const snapshotOf = (streamId: string): StreamSnapshot => snapshots.get(streamId) ?? { version: -1, existing: new Map() };
+  const withEvents = requests.filter((r) => r.events.length > 0);
+  const replays: StreamPlan[] = [];
+  for (const request of withEvents) {
+    const match = matchRecorded(request, snapshotOf(request.streamId));
+    if (E.isLeft(match)) return match;
+    if (match.right !== undefined) replays.push(match.right);
+  }
+  if (replays.length > 0) {
+    if (replays.length === withEvents.length) return E.right(replays);
+    const fresh = withEvents.find((r) => !replays.some((p) => p.streamId === r.streamId));
+    return E.left(
+      idempotencyConflict(
+        fresh?.streamId ?? '',
+        fresh?.events[0]?.eventId ?? '',
+        'part of this multi-stream append is already recorded, part is not',
+      ),
+    );
+  }
+  const plans: StreamPlan[] = [];
+  for (const request of requests) {
+    const { version } = snapshotOf(request.streamId);
+    if (!expectationHolds(request.expected, version)) return E.left(wrongExpectedVersion(request.streamId, request.expected, version));
+    plans.push(
+      request.events.length === 0
+        ? { kind: 'check', streamId: request.streamId, version }
+        : { kind: 'write', streamId: request.streamId, firstVersion: version + 1 },
+    );
+  }
+  return E.right(plans);
+};

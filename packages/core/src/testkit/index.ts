@@ -1,0 +1,8 @@
+/**
+ * @selfprov/core/testkit: the EventStore adapter contract suite and
+ * given/when/then helpers for deciders. Needs `uvu` and `fast-check`.
+ * @packageDocumentation
+ */
+export { appendOrFail, type ContractHarness, defineEventStoreContract } from './contract.js';
+export { deciderSpec } from './deciderSpec.js';
+export { testEvent, testEvents, uniqueStream, withTimeout } from './events.js';

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Runs every check and test of the workspace and ends with `N passed, M failed, K skipped`.
+// Steps: lint (biome), typecheck (tsc over sources and tests), then each package's uvu
+// tests in their own process (a crash or hang in one package cannot hide another's results).
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const only = process.argv.slice(2);
+const results = [];
+const note = (name, passed, failed, skipped = 0, detail = '') => {
+  results.push({ name, passed, failed, skipped });
+  const status = failed > 0 ? 'FAIL' : 'ok';
+  console.log(
+    `\n== ${status} ${name}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${detail ? ` (${detail})` : ''}`,
+  );
+};
+
+const run = (cmd, args, { timeoutMs = 15 * 60_000, env = {} } = {}) =>
+  new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (d) => {
+      out += d;
+      process.stdout.write(d);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setTimeout(() => {
+      out += `\n[test runner] killed after ${timeoutMs} ms\n`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+
+const walk = (dir, found = []) => {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path, found);
+    else if (/\.test\.ts$/.test(name)) found.push(path);
+  }
+  return found;
+};
+
+// Test roots: every workspace package (and example) with test files.
+const packageDirs = ['packages', 'packages/adapters', 'examples']
+  .flatMap((base) => readdirSync(join(root, base)).map((n) => join(root, base, n)))
+  .filter((dir) => statSync(dir).isDirectory() && n(dir) !== 'adapters');
+function n(dir) {
+  return dir.split('/').pop();
+}
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+if (only.length === 0) {
+  const lint = await run(bin('biome'), ['check', '.']);
+  note('lint (biome check)', lint.code === 0 ? 1 : 0, lint.code === 0 ? 0 : 1);
+  const types = await run(bin('tsc'), ['-p', 'tsconfig.check.json']);
+  note('typecheck (tsc)', types.code === 0 ? 1 : 0, types.code === 0 ? 0 : 1);
+}
+
+for (const dir of packageDirs) {
+  const rel = relative(root, dir);
+  if (only.length > 0 && !only.some((o) => rel.includes(o))) continue;
+  const files = walk(dir);
+  if (files.length === 0) continue;
+  // uvu silently runs zero tests from a file that never calls .run(): refuse such files.
+  const silent = files.filter((f) => !/\.run\(\)/.test(readFileSync(f, 'utf8')));
+  if (silent.length > 0) note(`${rel}: test files without .run()`, 0, silent.length, 0, silent.map((f) => relative(root, f)).join(', '));
+  const { code, out } = await run(process.execPath, ['--conditions=source', '--import', 'tsx', bin('uvu'), rel, '\\.test\\.ts$'], {
+    env: { FORCE_COLOR: '0' },
+  });
+  const text = strip(out);
+  const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? 0);
+  const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? 0);
+  const skipped = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0);
+  // A crash before uvu's summary counts as one failure, so it can never pass unnoticed.
+  const failed = Math.max(total - passed - skipped, code === 0 ? 0 : 1);
+  note(rel, passed, failed, skipped, code === 0 ? '' : `exit code ${code}`);
+}
+
+const sum = (k) => results.reduce((a, r) => a + r[k], 0);
+const skipped = sum('skipped');
+console.log(`\n${sum('passed')} passed, ${sum('failed')} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(sum('failed') > 0 ? 1 : 0);
