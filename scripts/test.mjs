@@ -48,7 +48,7 @@ const walk = (dir, found = []) => {
 };
 
 // Test roots: every workspace package (and example) with test files.
-const packageDirs = ['packages', 'packages/adapters', 'examples']
+const packageDirs = ['packages', 'packages/adapters', 'examples', 'tests']
   .flatMap((base) => readdirSync(join(root, base)).map((n) => join(root, base, n)))
   .filter((dir) => statSync(dir).isDirectory() && n(dir) !== 'adapters');
 function n(dir) {
@@ -73,7 +73,7 @@ for (const dir of packageDirs) {
   // uvu silently runs zero tests from a file that never calls .run(): refuse such files.
   const silent = files.filter((f) => !/\.run\(\)/.test(readFileSync(f, 'utf8')));
   if (silent.length > 0) note(`${rel}: test files without .run()`, 0, silent.length, 0, silent.map((f) => relative(root, f)).join(', '));
-  const { code, out } = await run(process.execPath, ['--conditions=source', '--import', 'tsx', bin('uvu'), rel, '\\.test\\.ts$'], {
+  const { code, out } = await run(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, 'node_modules', 'uvu', 'bin.js'), rel, '\\.test\\.ts$'], {
     env: { FORCE_COLOR: '0' },
   });
   const text = strip(out);

@@ -6,6 +6,7 @@
  */
 
 export * from './command/handler.js';
+export * from './domain/index.js';
 export * from './eventstore/appendPlan.js';
 export * from './eventstore/envelope.js';
 export * from './eventstore/errors.js';
@@ -18,6 +19,9 @@ export * from './eventstore/validation.js';
 export * from './kernel/decider.js';
 export * from './kernel/errors.js';
 export * from './kernel/json.js';
+export * from './privacy/cipher.js';
+export * from './privacy/personalData.js';
+export * from './privacy/ports.js';
 export * from './projection/projection.js';
 export * from './runtime/ports.js';
 export * from './validation/decode.js';

@@ -31,7 +31,7 @@ export interface CommandDeps {
   readonly retry?: RetryPolicy;
   /** Current `schemaVersion` of each event type (default 1), stamped on new events. */
   readonly schemaVersionOf?: (type: string) => number;
-  /** Runs after every successful append (inline projections); its failure is reported, the append stands. */
+  /** Runs after every successful append (inline projections); a failure is reported in the result, the append stands. */
   readonly afterAppend?: (result: AppendResult) => TE.TaskEither<StoreError, void>;
 }
 
@@ -65,6 +65,8 @@ export interface CommandResult {
   readonly alreadyHandled: boolean;
   /** How many conflicts were retried. */
   readonly retries: number;
+  /** Set when `afterAppend` failed: the events ARE recorded; only the inline read-model update lagged. */
+  readonly afterAppendError?: StoreError;
 }
 
 /** The command could not be applied within the retry budget: the last conflict is returned. */
@@ -139,16 +141,15 @@ export const handleMultiStreamCommand =
         }
         return appended;
       }
-      if (deps.afterAppend) {
-        const after = await deps.afterAppend(appended.right)();
-        if (E.isLeft(after)) return after;
-      }
-      return E.right({
+      const after = deps.afterAppend ? await deps.afterAppend(appended.right)() : E.right(undefined);
+      const result: CommandResult = {
         events: appended.right.streams.flatMap((s) => s.events),
         versions: new Map(appended.right.streams.map((s) => [s.streamId, s.nextExpectedVersion])),
         alreadyHandled: false,
         retries: attempt,
-      });
+      };
+      // The append is the fact: a lagging read model must not turn a recorded command into a reported failure.
+      return E.right(E.isLeft(after) ? { ...result, afterAppendError: after.left } : result);
     }
     return E.left(lastConflict as StoreError);
   };

@@ -25,6 +25,7 @@ export const expectationHolds = (expected: ExpectedVersion, version: number): bo
  * their ids is known, a replay plan when all are, in order and of the same types.
  */
 const matchRecorded = (request: PreparedRequest, snapshot: StreamSnapshot): E.Either<IdempotencyConflict, StreamPlan | undefined> => {
+  if (snapshot.existing.size === 0) return E.right(undefined); // the common case, without allocating
   const { streamId, events } = request;
   const known = events.filter((e) => snapshot.existing.has(e.eventId));
   if (known.length === 0) return E.right(undefined);

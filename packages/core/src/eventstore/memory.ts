@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { JsonValue } from '../kernel/json.js';
 import { type Runtime, systemRuntime } from '../runtime/ports.js';
 import { planAppend, type StreamSnapshot } from './appendPlan.js';
 import type { ExpectedVersion, NewEvent, RecordedEvent } from './envelope.js';
@@ -7,20 +8,62 @@ import { type StoreError, storeClosed, storeUnavailable } from './errors.js';
 import type { AppendRequest, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, StreamAppendResult } from './port.js';
 import { sliceStream } from './reading.js';
 import { catchUpSubscription } from './subscription.js';
-import { prepareAppend, validateReadAll, validateReadStream } from './validation.js';
+import { type PreparedEvent, type PreparedRequest, prepareAppend, validateReadAll, validateReadStream } from './validation.js';
 
 interface StreamState {
   readonly events: RecordedEvent[];
-  readonly byId: Map<string, RecordedEvent>;
+  /**
+   * Event id -> event, built on the first id lookup in a stream longer than `SCAN_LIMIT`, then kept
+   * up to date. Most streams never need it: only caller-chosen ids are looked up.
+   */
+  byId?: Map<string, RecordedEvent>;
 }
 
-const deepFreeze = <T>(value: T): T => {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
+/** Streams up to this length are searched for an event id by a scan. */
+const SCAN_LIMIT = 16;
+
+const findEvent = (state: StreamState, eventId: string): RecordedEvent | undefined => {
+  const { events } = state;
+  if (state.byId === undefined && events.length > SCAN_LIMIT) state.byId = new Map(events.map((e) => [e.eventId, e]));
+  if (state.byId) return state.byId.get(eventId);
+  for (let i = 0; i < events.length; i++) if ((events[i] as RecordedEvent).eventId === eventId) return events[i];
+  return undefined;
 };
+
+const indexEvent = (state: StreamState, event: RecordedEvent): void => {
+  state.byId?.set(event.eventId, event);
+};
+
+/**
+ * Freezes JSON data that `prepareAppend` freshly copied (so nothing else holds it): readers share
+ * the stored objects, and must not be able to change the log.
+ */
+const freezeJson = (value: JsonValue): void => {
+  if (typeof value !== 'object' || value === null) return;
+  Object.freeze(value);
+  if (Array.isArray(value)) for (const v of value) freezeJson(v);
+  else for (const k in value) freezeJson((value as { readonly [key: string]: JsonValue })[k] as JsonValue);
+};
+
+/** Builds the recorded event, frozen through: envelope, metadata (and its actor) and data. */
+const record = (e: PreparedEvent, streamId: string, streamVersion: number, globalPosition: number): RecordedEvent => {
+  freezeJson(e.data);
+  Object.freeze(e.metadata.actor);
+  Object.freeze(e.metadata);
+  return Object.freeze({
+    type: e.type,
+    data: e.data,
+    metadata: e.metadata,
+    eventId: e.eventId,
+    schemaVersion: e.schemaVersion,
+    occurredAt: e.occurredAt,
+    streamId,
+    streamVersion,
+    globalPosition,
+  });
+};
+
+const NO_EVENTS: ReadonlyMap<string, { streamVersion: number; type: string }> = new Map();
 
 /** The in-memory store: tests, examples, and the `memory:` store URL. */
 export interface MemoryEventStore extends EventStore {
@@ -42,7 +85,7 @@ export const createMemoryEventStore = (runtime: Partial<Runtime> = {}): MemoryEv
   let down = false;
 
   const wake = () => {
-    for (const w of [...waiters]) w();
+    if (waiters.size > 0) for (const w of [...waiters]) w();
   };
   const unavailable = (): StoreError | undefined =>
     closed ? storeClosed() : down ? storeUnavailable('the in-memory store is simulating an outage') : undefined;
@@ -53,53 +96,61 @@ export const createMemoryEventStore = (runtime: Partial<Runtime> = {}): MemoryEv
       return problem ? E.left(problem) : body();
     };
 
+  // Everything between prepareAppend and the return is synchronous: nothing can interleave, so
+  // the whole call is atomic. The work per append is O(events of the call), whatever the number of
+  // streams (a hash lookup per stream, an id scan only within short streams).
   const appendMulti = (requests: readonly AppendRequest[]): TE.TaskEither<StoreError, AppendResult> =>
     run<AppendResult>(() => {
       const prepared = prepareAppend(requests, ports);
       if (E.isLeft(prepared)) return prepared;
       const snapshots = new Map<string, StreamSnapshot>();
-      for (const request of prepared.right) {
+      for (let i = 0; i < prepared.right.length; i++) {
+        const request = prepared.right[i] as PreparedRequest;
+        const given = (requests[i] as AppendRequest).events;
         const stream = streams.get(request.streamId);
-        const existing = new Map<string, { streamVersion: number; type: string }>();
-        for (const e of request.events) {
-          const found = stream?.byId.get(e.eventId);
-          if (found) existing.set(e.eventId, found);
-        }
+        let existing = NO_EVENTS;
+        // Only ids the caller chose can make an append a replay: ids this store just generated are new.
+        if (stream !== undefined)
+          for (let j = 0; j < request.events.length; j++) {
+            if (given[j]?.eventId === undefined) continue;
+            const e = request.events[j] as PreparedEvent;
+            const found = findEvent(stream, e.eventId);
+            if (found) {
+              if (existing === NO_EVENTS) existing = new Map();
+              (existing as Map<string, RecordedEvent>).set(e.eventId, found);
+            }
+          }
         snapshots.set(request.streamId, { version: (stream?.events.length ?? 0) - 1, existing });
       }
       const plans = planAppend(prepared.right, snapshots);
       if (E.isLeft(plans)) return plans;
       const results: StreamAppendResult[] = [];
       const replay = plans.right.some((p) => p.kind === 'replay');
+      let lastGlobalPosition = 0;
       for (const plan of plans.right) {
         const stream = streams.get(plan.streamId);
         if (plan.kind === 'replay') {
           const events = stream?.events.slice(plan.firstVersion, plan.firstVersion + plan.count) ?? [];
+          for (const e of events) lastGlobalPosition = Math.max(lastGlobalPosition, e.globalPosition);
           results.push({ streamId: plan.streamId, nextExpectedVersion: (stream?.events.length ?? 0) - 1, events });
         } else if (plan.kind === 'check') {
           results.push({ streamId: plan.streamId, nextExpectedVersion: plan.version, events: [] });
         } else {
-          // Nothing can interleave here (single-threaded, no await), so the whole call is atomic.
-          const request = prepared.right.find((r) => r.streamId === plan.streamId);
-          const state: StreamState = stream ?? { events: [], byId: new Map() };
-          const recorded = (request?.events ?? []).map((e, i) =>
-            deepFreeze<RecordedEvent>({
-              ...e,
-              streamId: plan.streamId,
-              streamVersion: plan.firstVersion + i,
-              globalPosition: all.length + 1 + i,
-            }),
-          );
-          for (const r of recorded) {
+          const request = prepared.right.length === 1 ? prepared.right[0] : prepared.right.find((r) => r.streamId === plan.streamId);
+          const state: StreamState = stream ?? { events: [] };
+          if (stream === undefined) streams.set(plan.streamId, state);
+          const recorded: RecordedEvent[] = [];
+          for (const e of request?.events ?? []) {
+            const r = record(e, plan.streamId, plan.firstVersion + recorded.length, all.length + 1);
             all.push(r);
             state.events.push(r);
-            state.byId.set(r.eventId, r);
+            indexEvent(state, r);
+            recorded.push(r);
+            lastGlobalPosition = r.globalPosition;
           }
-          streams.set(plan.streamId, state);
           results.push({ streamId: plan.streamId, nextExpectedVersion: state.events.length - 1, events: recorded });
         }
       }
-      const lastGlobalPosition = Math.max(0, ...results.flatMap((r) => r.events.map((e) => e.globalPosition)));
       if (!replay) wake();
       return E.right({ streams: results, lastGlobalPosition, idempotentReplay: replay });
     });

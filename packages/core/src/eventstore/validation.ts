@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type ValidationError, validationError } from '../kernel/errors.js';
-import { cloneJson, validateJson } from '../kernel/json.js';
+import { copyJson } from '../kernel/json.js';
 import type { Clock, IdGenerator } from '../runtime/ports.js';
 import { type Actor, actorKinds, type Channel, channels, type EventMetadata, type ExpectedVersion, type NewEvent } from './envelope.js';
 import type { AppendRequest, ReadAllOptions, ReadStreamOptions } from './port.js';
@@ -29,12 +29,12 @@ const checkName = (value: unknown, field: string, code: string, max: number): E.
  * characters or surrounding whitespace, and does not start with `$`
  * (reserved for system streams by KurrentDB).
  */
-export const validateStreamId = (value: unknown, field = 'streamId'): E.Either<ValidationError, string> =>
-  E.chain((id: string) =>
-    id.startsWith('$')
-      ? E.left(validationError('invalid_stream_id', field, `${field} must not start with "$" (reserved for system streams)`))
-      : E.right(id),
-  )(checkName(value, field, 'invalid_stream_id', MAX_STREAM_ID_LENGTH));
+export const validateStreamId = (value: unknown, field = 'streamId'): E.Either<ValidationError, string> => {
+  const id = checkName(value, field, 'invalid_stream_id', MAX_STREAM_ID_LENGTH);
+  if (E.isRight(id) && id.right.startsWith('$'))
+    return E.left(validationError('invalid_stream_id', field, `${field} must not start with "$" (reserved for system streams)`));
+  return id;
+};
 
 export const validateExpectedVersion = (value: unknown, field = 'expected'): E.Either<ValidationError, ExpectedVersion> => {
   if (value === 'no_stream' || value === 'exists' || value === 'any') return E.right(value);
@@ -58,11 +58,14 @@ const validateActor = (value: unknown, field: string): E.Either<ValidationError,
     return E.left(validationError('invalid_metadata', `${field}.kind`, `${field}.kind must be one of ${actorKinds.join(', ')}`));
   const id = checkName(a.id, `${field}.id`, 'invalid_metadata', 256);
   if (E.isLeft(id)) return id;
+  const actor: Actor = { kind: a.kind as Actor['kind'], id: id.right };
+  if (a.onBehalfOf === undefined) return E.right(actor);
   const onBehalfOf = optionalId(a.onBehalfOf, `${field}.onBehalfOf`);
   if (E.isLeft(onBehalfOf)) return onBehalfOf;
-  const actor: Actor = { kind: a.kind as Actor['kind'], id: id.right };
   return E.right(onBehalfOf.right === undefined ? actor : { ...actor, onBehalfOf: onBehalfOf.right });
 };
+
+const OPTIONAL_METADATA = ['commandId', 'correlationId', 'causationId'] as const;
 
 export const validateMetadata = (value: unknown, field: string): E.Either<ValidationError, EventMetadata> => {
   if (typeof value !== 'object' || value === null) return E.left(validationError('invalid_metadata', field, `${field} is required`));
@@ -72,7 +75,8 @@ export const validateMetadata = (value: unknown, field: string): E.Either<Valida
   if (!channels.includes(m.channel as Channel))
     return E.left(validationError('invalid_metadata', `${field}.channel`, `${field}.channel must be one of ${channels.join(', ')}`));
   const out: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } = { actor: actor.right, channel: m.channel as Channel };
-  for (const key of ['commandId', 'correlationId', 'causationId'] as const) {
+  for (const key of OPTIONAL_METADATA) {
+    if (m[key] === undefined) continue; // the common case: no path string built
     const r = optionalId(m[key], `${field}.${key}`);
     if (E.isLeft(r)) return r;
     if (r.right !== undefined) out[key] = r.right;
@@ -96,6 +100,18 @@ export interface PreparedRequest {
   readonly events: readonly PreparedEvent[];
 }
 
+/**
+ * `date.toISOString()`, remembering the last answer: every event appended within the same
+ * millisecond gets the same string without formatting it again (formatting is a large part of an
+ * in-memory append).
+ */
+let lastInstant = { ms: Number.NaN, iso: '' };
+const isoInstant = (date: Date): string => {
+  const ms = date.getTime();
+  if (ms !== lastInstant.ms) lastInstant = { ms, iso: date.toISOString() };
+  return lastInstant.iso;
+};
+
 const prepareEvent = (
   value: unknown,
   field: string,
@@ -105,7 +121,8 @@ const prepareEvent = (
   const e = value as Record<string, unknown>;
   const type = checkName(e.type, `${field}.type`, 'invalid_event_type', MAX_EVENT_TYPE_LENGTH);
   if (E.isLeft(type)) return type;
-  const data = validateJson(e.data, `${field}.data`);
+  // Validated and deep-copied in one pass: stored events never alias the caller's objects.
+  const data = copyJson(e.data, `${field}.data`);
   if (E.isLeft(data)) return data;
   const metadata = validateMetadata(e.metadata, `${field}.metadata`);
   if (E.isLeft(metadata)) return metadata;
@@ -117,14 +134,14 @@ const prepareEvent = (
   if (typeof schemaVersion !== 'number' || !Number.isSafeInteger(schemaVersion) || schemaVersion < 1)
     return E.left(validationError('invalid_schema_version', `${field}.schemaVersion`, `${field}.schemaVersion must be an integer >= 1`));
   let occurredAt: string;
-  if (e.occurredAt === undefined) occurredAt = ports.clock.now().toISOString();
+  if (e.occurredAt === undefined) occurredAt = isoInstant(ports.clock.now());
   else {
     const at = typeof e.occurredAt === 'string' ? new Date(e.occurredAt) : undefined;
     if (at === undefined || Number.isNaN(at.getTime()))
       return E.left(validationError('invalid_occurred_at', `${field}.occurredAt`, `${field}.occurredAt must be an ISO-8601 instant`));
     occurredAt = at.toISOString();
   }
-  return E.right({ type: type.right, data: cloneJson(data.right), metadata: metadata.right, eventId, schemaVersion, occurredAt });
+  return E.right({ type: type.right, data: data.right, metadata: metadata.right, eventId, schemaVersion, occurredAt });
 };
 
 /**
@@ -138,19 +155,21 @@ export const prepareAppend = (
 ): E.Either<ValidationError, readonly PreparedRequest[]> => {
   if (!Array.isArray(requests)) return E.left(validationError('invalid_append', 'requests', 'requests must be an array'));
   if (requests.length === 0) return E.left(validationError('invalid_append', 'requests', 'an append needs at least one stream'));
-  const streams = new Set<string>();
-  const eventIds = new Set<string>();
+  // Duplicate checks need sets only when there is more than one stream / event to compare.
+  const streams = requests.length > 1 ? new Set<string>() : undefined;
+  let firstEventId: string | undefined;
+  let eventIds: Set<string> | undefined;
   const out: PreparedRequest[] = [];
   for (let i = 0; i < requests.length; i++) {
     const field = requests.length === 1 ? '' : `requests[${i}].`;
     const request = requests[i] as AppendRequest;
     const streamId = validateStreamId(request?.streamId, `${field}streamId`);
     if (E.isLeft(streamId)) return streamId;
-    if (streams.has(streamId.right))
+    if (streams?.has(streamId.right))
       return E.left(
         validationError('duplicate_stream', `${field}streamId`, `stream ${JSON.stringify(streamId.right)} appears twice in one append`),
       );
-    streams.add(streamId.right);
+    streams?.add(streamId.right);
     const expected = validateExpectedVersion(request.expected, `${field}expected`);
     if (E.isLeft(expected)) return expected;
     if (!Array.isArray(request.events))
@@ -159,11 +178,16 @@ export const prepareAppend = (
     for (let j = 0; j < request.events.length; j++) {
       const prepared = prepareEvent(request.events[j], `${field}events[${j}]`, ports);
       if (E.isLeft(prepared)) return prepared;
-      if (eventIds.has(prepared.right.eventId))
-        return E.left(
-          validationError('duplicate_event_id', `${field}events[${j}].eventId`, 'the same event id appears twice in one append'),
-        );
-      eventIds.add(prepared.right.eventId);
+      const eventId = prepared.right.eventId;
+      if (firstEventId === undefined) firstEventId = eventId;
+      else {
+        eventIds ??= new Set([firstEventId]);
+        if (eventIds.has(eventId))
+          return E.left(
+            validationError('duplicate_event_id', `${field}events[${j}].eventId`, 'the same event id appears twice in one append'),
+          );
+        eventIds.add(eventId);
+      }
       events.push(prepared.right);
     }
     out.push({ streamId: streamId.right, expected: expected.right, events });
@@ -176,6 +200,16 @@ const nonNegativeInt = (value: unknown, field: string, min = 0): E.Either<Valida
     ? E.right(value as number | undefined)
     : E.left(validationError('invalid_read_options', field, `${field} must be an integer >= ${min}`));
 
+const READ_STREAM_BOUNDS = [
+  ['fromVersion', 0],
+  ['maxCount', 0],
+] as const;
+const READ_ALL_BOUNDS = [
+  ['after', 0],
+  ['before', 0],
+  ['maxCount', 0],
+] as const;
+
 export const validateReadStream = (
   streamId: unknown,
   options: ReadStreamOptions | undefined,
@@ -185,10 +219,7 @@ export const validateReadStream = (
   const o = options ?? {};
   if (o.direction !== undefined && o.direction !== 'forward' && o.direction !== 'backward')
     return E.left(validationError('invalid_read_options', 'direction', 'direction must be "forward" or "backward"'));
-  for (const [k, min] of [
-    ['fromVersion', 0],
-    ['maxCount', 0],
-  ] as const) {
+  for (const [k, min] of READ_STREAM_BOUNDS) {
     const r = nonNegativeInt(o[k], k, min);
     if (E.isLeft(r)) return r;
   }
@@ -199,11 +230,7 @@ export const validateReadAll = (options: ReadAllOptions | undefined): E.Either<V
   const o = options ?? {};
   if (o.direction !== undefined && o.direction !== 'forward' && o.direction !== 'backward')
     return E.left(validationError('invalid_read_options', 'direction', 'direction must be "forward" or "backward"'));
-  for (const [k, min] of [
-    ['after', 0],
-    ['before', 0],
-    ['maxCount', 0],
-  ] as const) {
+  for (const [k, min] of READ_ALL_BOUNDS) {
     const r = nonNegativeInt(o[k], k, min);
     if (E.isLeft(r)) return r;
   }

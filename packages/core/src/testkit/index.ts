@@ -4,5 +4,11 @@
  * @packageDocumentation
  */
 export { appendOrFail, type ContractHarness, defineEventStoreContract } from './contract.js';
+export {
+  defineCredentialStoreContract,
+  defineKeyStoreContract,
+  defineThrottleStoreContract,
+  type SecurityStoreHarness,
+} from './credentialContract.js';
 export { deciderSpec } from './deciderSpec.js';
 export { testEvent, testEvents, uniqueStream, withTimeout } from './events.js';

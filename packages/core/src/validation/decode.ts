@@ -2,7 +2,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { type ValidationError, validationError } from '../kernel/errors.js';
 
-const COMPOSITE = new Set(['UnionType', 'IntersectionType', 'RefinementType', 'ExactType', 'ReadonlyType', 'StrictType']);
+// Union and intersection members are keyed by their index; wrappers (exact, refinement, readonly,
+// strict) add no context entry of their own, so the key after one belongs to the type they wrap.
+const MEMBER_INDEXED = new Set(['UnionType', 'IntersectionType']);
+const WRAPPERS = new Set(['RefinementType', 'ExactType', 'ReadonlyType', 'StrictType']);
+const tagOf = (type: unknown): string | undefined => {
+  let current = type as { _tag?: string; type?: unknown } | undefined;
+  while (current?._tag !== undefined && WRAPPERS.has(current._tag) && current.type !== undefined) {
+    current = current.type as { _tag?: string; type?: unknown };
+  }
+  return current?._tag;
+};
 
 /** The dotted path of the input field an io-ts error is about, e.g. `lines[0].dn`. */
 export const fieldOf = (context: t.Context): string => {
@@ -12,8 +22,8 @@ export const fieldOf = (context: t.Context): string => {
     const entry = context[i];
     if (!entry || entry.key === '') continue;
     // Union and intersection members are keyed by their index: not a field of the input.
-    const parentTag = (parent?.type as { _tag?: string } | undefined)?._tag;
-    if (parentTag !== undefined && COMPOSITE.has(parentTag)) continue;
+    const parentTag = tagOf(parent?.type);
+    if (parentTag !== undefined && MEMBER_INDEXED.has(parentTag)) continue;
     path += /^\d+$/.test(entry.key) && parentTag !== 'InterfaceType' ? `[${entry.key}]` : path === '' ? entry.key : `.${entry.key}`;
   }
   return path === '' ? '(input)' : path;

@@ -1,0 +1,36 @@
+/**
+ * @selfprov/store-kurrentdb: the selfprov `EventStore` on KurrentDB / EventStoreDB, through the
+ * official gRPC client `@kurrent/kurrentdb-client`.
+ * @packageDocumentation
+ */
+export { type ErrorContext, mapClientError, multiStreamUnsupported } from './errors.js';
+export {
+  appendOptions,
+  decodeRecorded,
+  encodeEvent,
+  encodeMetadata,
+  FOREIGN_ACTOR,
+  FORMAT_KEY,
+  FORMAT_VERSION,
+  fromCurrentState,
+  fromStreamState,
+  type StoredMetadata,
+  toStreamState,
+} from './mapping.js';
+export {
+  createKurrentDbEventStore,
+  type KurrentDbClientLike,
+  type KurrentDbEventStore,
+  type KurrentDbStoreOptions,
+  type LiveSubscriptionLike,
+  type MultiStreamMode,
+  multiStreamModes,
+} from './store.js';
+export {
+  type KurrentDbHost,
+  type KurrentDbScheme,
+  type KurrentDbUrl,
+  kurrentDbSchemes,
+  parseKurrentDbUrl,
+  redactCredentials,
+} from './url.js';

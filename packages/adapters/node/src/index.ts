@@ -1,0 +1,5 @@
+/**
+ * @selfprov/node: Node.js implementations of the core's ports that need Node APIs.
+ * @packageDocumentation
+ */
+export { createScryptHasher, type ScryptParameters } from './scryptHasher.js';

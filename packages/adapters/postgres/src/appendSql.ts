@@ -1,0 +1,46 @@
+import type { ExpectedVersion, PreparedRequest } from '@selfprov/core';
+
+/** The ten array parameters of `<schema>.append(...)`, built from a validated, normalised append call. */
+export type AppendArgs = readonly [
+  streams: string[],
+  expected: string[],
+  counts: number[],
+  eventRequest: number[],
+  ids: string[],
+  types: string[],
+  schemaVersions: number[],
+  data: string[],
+  metadata: string[],
+  occurredAt: string[],
+];
+
+const expectedText = (expected: ExpectedVersion): string => (typeof expected === 'number' ? String(expected) : expected);
+
+/**
+ * Flattens prepared requests into parallel arrays (one entry per stream, then one per event in call
+ * order). Data and metadata travel as JSON text and are cast to `json` by the server: JSON.stringify
+ * escapes NUL and lone surrogates, which `text` parameters could not carry.
+ */
+export const toAppendArgs = (requests: readonly PreparedRequest[]): AppendArgs => {
+  const args: AppendArgs = [[], [], [], [], [], [], [], [], [], []];
+  const [streams, expected, counts, eventRequest, ids, types, schemaVersions, data, metadata, occurredAt] = args;
+  requests.forEach((r, i) => {
+    streams.push(r.streamId);
+    expected.push(expectedText(r.expected));
+    counts.push(r.events.length);
+    for (const e of r.events) {
+      eventRequest.push(i + 1);
+      ids.push(e.eventId);
+      types.push(e.type);
+      schemaVersions.push(e.schemaVersion);
+      data.push(JSON.stringify(e.data));
+      metadata.push(JSON.stringify(e.metadata));
+      occurredAt.push(e.occurredAt);
+    }
+  });
+  return args;
+};
+
+/** The statement that calls the append function for `schema` (already quoted). */
+export const appendStatement = (quotedSchema: string): string =>
+  `SELECT ${quotedSchema}.append($1::text[], $2::text[], $3::int[], $4::int[], $5::uuid[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[]) AS r`;

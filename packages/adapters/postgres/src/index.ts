@@ -1,0 +1,13 @@
+/**
+ * @selfprov/store-postgres: the PostgreSQL event store (pg). Many processes may append and follow
+ * the log at once; appends are one round trip; catch-up readers never skip a late commit.
+ * @packageDocumentation
+ */
+
+export { createPostgresCredentialStore } from './credentials.js';
+export { createPostgresKeyStore, type PostgresKeyStoreOptions } from './keys.js';
+export { LATEST_SCHEMA_VERSION, migrate, notifyChannel } from './schema.js';
+export { type PostgresSecurityStores, postgresSecurityStores } from './security.js';
+export { createPostgresEventStore, type PostgresEventStore, type PostgresEventStoreOptions } from './store.js';
+export { createPostgresThrottleStore } from './throttle.js';
+export { DEFAULT_SCHEMA, describePostgresTarget, type PostgresUrl, parsePostgresUrl, validateSchemaName } from './url.js';

@@ -1,0 +1,446 @@
+import {
+  type AppendRequest,
+  type AppendResult,
+  type CheckpointStore,
+  catchUpSubscription,
+  type EventStore,
+  type ExpectedVersion,
+  type NewEvent,
+  type PreparedRequest,
+  planAppend,
+  prepareAppend,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type ReadStreamResult,
+  type RecordedEvent,
+  type Runtime,
+  type StoreError,
+  type StreamAppendResult,
+  type StreamSnapshot,
+  storeClosed,
+  storeUnavailable,
+  systemRuntime,
+  type ValidationError,
+  validateReadAll,
+  validateReadStream,
+  validationError,
+  wrongExpectedVersion,
+} from '@selfprov/core';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import pg from 'pg';
+import { appendStatement, toAppendArgs } from './appendSql.js';
+import { createCheckpointStore } from './checkpoints.js';
+import { isTransientConflict, isUniqueViolation, toStoreError } from './errors.js';
+import { createNotifier } from './notifier.js';
+import { migrate, notifyChannel, quoteIdent } from './schema.js';
+import { DEFAULT_SCHEMA, describePostgresTarget, parsePostgresUrl, validateSchemaName } from './url.js';
+
+/** Options of {@link createPostgresEventStore}. */
+export interface PostgresEventStoreOptions {
+  /** A `postgres://` URL (see `parsePostgresUrl`) or a `pg` pool configuration. */
+  readonly connectionString: string | pg.PoolConfig;
+  /** Schema holding the tables; created and migrated on first use. Default `selfprov` (or the URL's `?schema=`). */
+  readonly schema?: string;
+  /** Clock and ids for events that carry none; timers for retry back-off. */
+  readonly runtime?: Partial<Runtime>;
+  /** Connections in the pool (default 10). Subscriptions use one more, shared, for LISTEN. */
+  readonly poolSize?: number;
+  /** Give up connecting after this long with `store_unavailable` (default 5000 ms, or the URL's `connect_timeout`). */
+  readonly connectTimeoutMs?: number;
+  /** Subscriptions re-read at least this often, even without a notification (default 500 ms). */
+  readonly pollIntervalMs?: number;
+  /** Wake subscriptions by LISTEN/NOTIFY (default true); false leaves polling only. */
+  readonly listen?: boolean;
+  /**
+   * A statement without an answer for this long fails with `store_unavailable` and its connection is
+   * dropped (default 30,000 ms): a server or network that goes silent mid-query never hangs a caller.
+   */
+  readonly queryTimeoutMs?: number;
+}
+
+/** The PostgreSQL event store: the `EventStore` port plus checkpoints kept in the same database. */
+export interface PostgresEventStore extends EventStore {
+  /** Projection checkpoints in `<schema>.checkpoints`. */
+  readonly checkpoints: CheckpointStore;
+  readonly schema: string;
+  /** Connects and applies pending migrations (done lazily by the first call otherwise). */
+  ready(): TE.TaskEither<StoreError, void>;
+  /**
+   * Runs `body` with the store's pool once the schema is migrated; a thrown error becomes a typed
+   * `StoreError`, and a closed store answers `store_closed`. For companion stores kept in the same
+   * schema (credentials, throttle, keys: see `postgresSecurityStores`); never write the event tables with it.
+   */
+  withPool<A>(body: (pool: pg.Pool) => Promise<E.Either<StoreError, A>>): TE.TaskEither<StoreError, A>;
+}
+
+/** Attempts of an append that lost a race the database detected (deadlock, unique violation). */
+const MAX_ATTEMPTS = 4;
+
+interface EventRow {
+  global_position: string;
+  stream_id: string;
+  stream_version: string;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: RecordedEvent['data'];
+  metadata: RecordedEvent['metadata'];
+  occurred_at: string;
+}
+
+const EVENT_COLUMNS = 'global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at';
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  type: row.type,
+  data: row.data,
+  metadata: row.metadata,
+  eventId: row.event_id,
+  schemaVersion: row.schema_version,
+  occurredAt: row.occurred_at,
+  streamId: row.stream_id,
+  streamVersion: Number(row.stream_version),
+  globalPosition: Number(row.global_position),
+});
+
+/** What the append function answers: `w` written; `v` versions per request; `p` positions; `k` already recorded ids. */
+interface AppendAnswer {
+  readonly w: boolean;
+  readonly v: readonly number[];
+  readonly p?: readonly number[];
+  /** [request (1-based), eventId, streamVersion, type, globalPosition, data, metadata, schemaVersion, occurredAt, streamId] */
+  readonly k?: readonly (readonly [number, string, number, string, number, unknown, unknown, number, string, string])[];
+}
+
+const positiveInt = (value: unknown, field: string, fallback: number): E.Either<ValidationError, number> =>
+  value === undefined
+    ? E.right(fallback)
+    : typeof value === 'number' && Number.isSafeInteger(value) && value >= 1
+      ? E.right(value)
+      : E.left(validationError('invalid_store_options', field, `${field} must be an integer >= 1`));
+
+interface Config {
+  readonly pool: pg.PoolConfig;
+  readonly schema: string;
+  readonly pollIntervalMs: number;
+  readonly listen: boolean;
+}
+
+const configure = (options: PostgresEventStoreOptions): E.Either<ValidationError, Config> => {
+  const raw = options.connectionString;
+  let base: pg.PoolConfig;
+  let urlSchema: string | undefined;
+  let urlTimeout: number | undefined;
+  if (typeof raw === 'string') {
+    const parsed = parsePostgresUrl(raw, 'connectionString');
+    if (E.isLeft(parsed)) return parsed;
+    base = parsed.right.clientConfig;
+    urlSchema = parsed.right.schema;
+    urlTimeout = parsed.right.connectTimeoutMs;
+  } else if (typeof raw === 'object' && raw !== null) base = raw;
+  else
+    return E.left(
+      validationError('invalid_store_options', 'connectionString', 'connectionString must be a postgres:// URL or a pool configuration'),
+    );
+  const schema = validateSchemaName(options.schema ?? urlSchema ?? DEFAULT_SCHEMA);
+  if (E.isLeft(schema)) return schema;
+  const poolSize = positiveInt(options.poolSize, 'poolSize', base.max ?? 10);
+  if (E.isLeft(poolSize)) return poolSize;
+  const timeout = positiveInt(options.connectTimeoutMs, 'connectTimeoutMs', base.connectionTimeoutMillis ?? urlTimeout ?? 5000);
+  if (E.isLeft(timeout)) return timeout;
+  const poll = positiveInt(options.pollIntervalMs, 'pollIntervalMs', 500);
+  if (E.isLeft(poll)) return poll;
+  const queryTimeout = positiveInt(options.queryTimeoutMs, 'queryTimeoutMs', base.query_timeout ?? 30_000);
+  if (E.isLeft(queryTimeout)) return queryTimeout;
+  return E.right({
+    pool: {
+      application_name: 'selfprov',
+      keepAlive: true,
+      ...base,
+      max: poolSize.right,
+      connectionTimeoutMillis: timeout.right,
+      query_timeout: queryTimeout.right,
+    },
+    schema: schema.right,
+    pollIntervalMs: poll.right,
+    listen: options.listen ?? true,
+  });
+};
+
+/**
+ * An `EventStore` on PostgreSQL (13 or later), safe for many processes writing and reading at once.
+ *
+ * The factory does no I/O: the first call (or `ready()`) connects and migrates the schema. Every
+ * failure is a typed `StoreError`; an unreachable server gives `store_unavailable` after the
+ * connection timeout, never a hang. A configuration error (a malformed URL, a bad schema name) is
+ * answered by every call as the same `ValidationError`.
+ *
+ * Appends are one round trip to the `<schema>.append` function (see `schema.ts`). Reads of the global
+ * log only return events of transactions older than every transaction still running, so a catch-up
+ * reader never skips an event that commits late (see the README's "visibility rule").
+ */
+export const createPostgresEventStore = (options: PostgresEventStoreOptions): PostgresEventStore => {
+  const ports = { ...systemRuntime(), ...(options.runtime ?? {}) };
+  const config = configure(options);
+  // An invalid configuration never reaches SQL (no pool is made); the default only names the store.
+  const schema = E.isRight(config) ? config.right.schema : DEFAULT_SCHEMA;
+  const s = quoteIdent(schema);
+  const target = E.isRight(config) ? describePostgresTarget(config.right.pool) : 'PostgreSQL';
+  const pool = E.isRight(config) ? new pg.Pool(config.right.pool) : undefined;
+  // Idle connections that die (server restart, network) are dropped by the pool; the next call reconnects.
+  pool?.on('error', () => undefined);
+  const notifier = createNotifier({
+    clientConfig: E.isRight(config) ? config.right.pool : {},
+    channel: notifyChannel(schema),
+    pollIntervalMs: E.isRight(config) ? config.right.pollIntervalMs : 500,
+    listen: E.isRight(config) ? config.right.listen : false,
+  });
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  let migrated: Promise<E.Either<StoreError, void>> | undefined;
+
+  const ready = (): Promise<E.Either<StoreError, void>> => {
+    if (E.isLeft(config)) return Promise.resolve(config);
+    if (closed || !pool) return Promise.resolve(E.left(storeClosed()));
+    if (!migrated) {
+      const attempt = migrate(pool, schema, target).then((r) => (E.isLeft(r) ? r : E.right(undefined)));
+      migrated = attempt;
+      // A failed attempt (server down) is not remembered: the next call tries again.
+      void attempt.then((r) => {
+        if (E.isLeft(r) && migrated === attempt) migrated = undefined;
+      });
+    }
+    return migrated;
+  };
+
+  /** Runs `body` once the store is ready; maps every exception to a typed error. */
+  const run =
+    <A>(body: (pool: pg.Pool) => Promise<E.Either<StoreError, A>>): TE.TaskEither<StoreError, A> =>
+    async () => {
+      if (closed || !pool) return E.left(E.isLeft(config) && !closed ? config.left : storeClosed());
+      const r = await ready();
+      if (E.isLeft(r)) return closed ? E.left(storeClosed()) : r;
+      try {
+        return await body(pool);
+      } catch (cause) {
+        return E.left(toStoreError(cause, target, closed));
+      }
+    };
+
+  const appendOnce = async (p: pg.Pool, prepared: readonly PreparedRequest[]): Promise<E.Either<StoreError, AppendResult>> => {
+    const { rows } = await p.query<{ r: AppendAnswer }>({
+      name: 'selfprov_append',
+      text: appendStatement(s),
+      values: toAppendArgs(prepared) as unknown as unknown[],
+    });
+    const answer = rows[0]?.r;
+    if (!answer) return E.left(storeUnavailable('the append function returned nothing', false));
+    return interpret(prepared, answer);
+  };
+
+  const interpret = (prepared: readonly PreparedRequest[], answer: AppendAnswer): E.Either<StoreError, AppendResult> => {
+    const known = answer.k ?? [];
+    const snapshots = new Map<string, StreamSnapshot>();
+    prepared.forEach((request, i) => {
+      const existing = new Map<string, { streamVersion: number; type: string }>();
+      for (const k of known) if (k[0] === i + 1) existing.set(k[1], { streamVersion: k[2], type: k[3] });
+      snapshots.set(request.streamId, { version: answer.v[i] ?? -1, existing });
+    });
+    // The kernel decides, from the snapshot the function read under its locks, exactly as for every store.
+    const plans = planAppend(prepared, snapshots);
+    // Cannot happen unless the SQL function and planAppend drift apart: say so rather than guess.
+    const diverged = () =>
+      E.left(
+        storeUnavailable(
+          `the append function ${answer.w ? 'wrote' : 'refused'} a call the kernel plans otherwise (a bug); read the streams to see the outcome`,
+          false,
+        ),
+      );
+    if (E.isLeft(plans)) return answer.w ? diverged() : plans;
+    const writes = plans.right.some((p) => p.kind === 'write');
+    if (writes !== answer.w) return diverged();
+    const positions = answer.p ?? [];
+    let next = 0;
+    const streams: StreamAppendResult[] = plans.right.map((plan) => {
+      const index = prepared.findIndex((r) => r.streamId === plan.streamId);
+      const request = prepared[index] as PreparedRequest;
+      if (plan.kind === 'check') return { streamId: plan.streamId, nextExpectedVersion: plan.version, events: [] };
+      if (plan.kind === 'replay') {
+        const events = known
+          .filter((k) => k[0] === index + 1)
+          .sort((a, b) => a[2] - b[2])
+          .map(
+            (k): RecordedEvent => ({
+              type: k[3],
+              data: k[5] as RecordedEvent['data'],
+              metadata: k[6] as RecordedEvent['metadata'],
+              eventId: k[1],
+              schemaVersion: k[7],
+              occurredAt: k[8],
+              streamId: k[9],
+              streamVersion: k[2],
+              globalPosition: k[4],
+            }),
+          );
+        return { streamId: plan.streamId, nextExpectedVersion: answer.v[index] ?? -1, events };
+      }
+      const events = request.events.map(
+        (e, i): RecordedEvent => ({
+          ...e,
+          streamId: plan.streamId,
+          streamVersion: plan.firstVersion + i,
+          globalPosition: positions[next + i] as number,
+        }),
+      );
+      next += events.length;
+      return { streamId: plan.streamId, nextExpectedVersion: plan.firstVersion + events.length - 1, events };
+    });
+    // Positions are handed out in call order; the write plans above consumed them in that order too.
+    if (answer.w) notifier.bump();
+    const lastGlobalPosition = Math.max(0, ...streams.flatMap((r) => r.events.map((e) => e.globalPosition)));
+    return E.right({ streams, lastGlobalPosition, idempotentReplay: plans.right.some((p) => p.kind === 'replay') });
+  };
+
+  /** After repeated unique violations (something wrote around the locks): report the stream as moved. */
+  const uniqueViolationConflict = async (p: pg.Pool, prepared: readonly PreparedRequest[]): Promise<E.Either<StoreError, never>> => {
+    const request = prepared.find((r) => r.events.length > 0) ?? (prepared[0] as PreparedRequest);
+    const { rows } = await p.query<{ v: string | null }>(
+      `SELECT max(e.stream_version) AS v FROM ${s}.events e JOIN ${s}.streams st USING (stream_key)
+        WHERE st.stream_hash = sha256(convert_to($1::text, 'UTF8'))`,
+      [request.streamId],
+    );
+    const actual = rows[0]?.v == null ? -1 : Number(rows[0].v);
+    return E.left(wrongExpectedVersion(request.streamId, request.expected, actual));
+  };
+
+  const appendMulti = (requests: readonly AppendRequest[]): TE.TaskEither<StoreError, AppendResult> => {
+    if (closed) return async () => E.left(storeClosed());
+    const prepared = prepareAppend(requests, ports);
+    if (E.isLeft(prepared)) return async () => prepared;
+    return run(async (p) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await appendOnce(p, prepared.right);
+        } catch (cause) {
+          if (closed || !isTransientConflict(cause)) throw cause;
+          if (attempt >= MAX_ATTEMPTS) {
+            if (isUniqueViolation(cause)) return uniqueViolationConflict(p, prepared.right);
+            throw cause;
+          }
+          await ports.timers.sleep(5 * attempt);
+        }
+      }
+    });
+  };
+
+  const readStream = (streamId: string, options?: ReadStreamOptions): TE.TaskEither<StoreError, ReadStreamResult> => {
+    const valid = validateReadStream(streamId, options);
+    if (closed) return async () => E.left(storeClosed());
+    if (E.isLeft(valid)) return async () => valid;
+    const { direction = 'forward', fromVersion, maxCount } = valid.right.options;
+    const forward = direction === 'forward';
+    return run(async (p) => {
+      // One statement, one snapshot: the version and the events agree.
+      const { rows } = await p.query<{ version: string } & Partial<EventRow>>({
+        name: `selfprov_read_stream_${direction}`,
+        text: `
+          WITH st AS (SELECT stream_key, version FROM ${s}.streams WHERE stream_hash = sha256(convert_to($1::text, 'UTF8')))
+          SELECT v.version, e.* FROM (SELECT coalesce((SELECT version FROM st), -1) AS version, (SELECT stream_key FROM st) AS k) v
+          LEFT JOIN LATERAL (
+            SELECT ${EVENT_COLUMNS} FROM ${s}.events
+             WHERE stream_key = v.k AND stream_version ${forward ? '>=' : '<='} $2::bigint
+             ORDER BY stream_version ${forward ? 'ASC' : 'DESC'} LIMIT $3::bigint
+          ) e ON true
+          ORDER BY e.stream_version ${forward ? 'ASC' : 'DESC'}`,
+        values: [valid.right.streamId, fromVersion ?? (forward ? 0 : Number.MAX_SAFE_INTEGER), maxCount ?? null],
+      });
+      const currentVersion = Number(rows[0]?.version ?? -1);
+      const events = rows.filter((r) => r.global_position != null).map((r) => toRecorded(r as EventRow));
+      return E.right({ currentVersion, events });
+    });
+  };
+
+  const readAll = (options?: ReadAllOptions): TE.TaskEither<StoreError, readonly RecordedEvent[]> => {
+    const valid = validateReadAll(options);
+    if (closed) return async () => E.left(storeClosed());
+    if (E.isLeft(valid)) return async () => valid;
+    const { after = 0, before, direction = 'forward', maxCount = 1000 } = valid.right;
+    const forward = direction === 'forward';
+    return run(async (p) => {
+      // The visibility rule: only events of transactions older than every running one. A position
+      // below them can no longer appear (positions follow transaction ids), so a reader that
+      // checkpoints the last position it saw never skips an event committed late.
+      const { rows } = await p.query<EventRow>({
+        name: `selfprov_read_all_${direction}_${before === undefined ? 'open' : 'bounded'}`,
+        text: `
+          SELECT ${EVENT_COLUMNS} FROM ${s}.events
+           WHERE global_position > $1::bigint ${before === undefined ? '' : 'AND global_position < $3::bigint'}
+             AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           ORDER BY global_position ${forward ? 'ASC' : 'DESC'} LIMIT $2::bigint`,
+        values: before === undefined ? [after, maxCount] : [after, maxCount, before],
+      });
+      return E.right(rows.map(toRecorded));
+    });
+  };
+
+  const checkpoints = createCheckpointStore({ schema: s, run });
+
+  return {
+    schema,
+    checkpoints,
+    ready: () => async () => (closed ? E.left(storeClosed()) : ready()),
+    withPool: run,
+    append: (streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]) => appendMulti([{ streamId, expected, events }]),
+    appendMulti,
+    readStream,
+    readAll,
+    subscribe: (subscribeOptions) => {
+      let seen = notifier.generation();
+      notifier.acquire();
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        notifier.release();
+      };
+      const subscription = catchUpSubscription(
+        {
+          readAll: (o) => {
+            // Noted before the read: a wake-up during the read makes the next wait return at once.
+            seen = notifier.generation();
+            return readAll(o);
+          },
+          waitForAppend: (_position, stop) => notifier.wait(seen, stop),
+        },
+        {
+          ...subscribeOptions,
+          onError: (error) => {
+            release();
+            subscribeOptions.onError?.(error);
+          },
+        },
+      );
+      return {
+        caughtUp: subscription.caughtUp,
+        close: async () => {
+          await subscription.close();
+          release();
+        },
+      };
+    },
+    close: () => {
+      if (!closing) {
+        closed = true;
+        closing = (async () => {
+          await notifier.close();
+          // The pool waits for in-flight statements (bounded by the query timeout); do not make close() wait that long.
+          const ended = pool?.end().catch(() => undefined);
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([ended, new Promise<void>((r) => (timer = setTimeout(r, 2000)))]);
+          clearTimeout(timer);
+        })();
+      }
+      return closing;
+    },
+  };
+};

@@ -1,0 +1,105 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { defaultThrottlePolicy, type ThrottlePolicy } from './codecs.js';
+import { fails, goodPins, MINUTE, ok, setup } from './harness.testsupport.js';
+import { setCredential, verifyPin } from './operations.js';
+
+const WRONG = '00000000';
+
+/** Users u0..u(n-1), each with goodPins[i] as PIN. */
+const withUsers = async (n: number, policy: ThrottlePolicy) => {
+  const h = setup(policy);
+  for (let i = 0; i < n; i++) {
+    await ok(setCredential(h.deps, { subject: `u${i}`, kind: 'pin', secret: goodPins[i] as string, by: 'administrator' }));
+  }
+  const attempt = (user: number, secret: string, device: string) => ok(verifyPin(h.deps, { subject: `u${user}`, secret, device }));
+  return { ...h, attempt };
+};
+
+test('the documented defaults: 10 failures per device and 100 overall, per 15 minutes', () => {
+  assert.equal(defaultThrottlePolicy, { deviceMaxFailures: 10, deviceWindowMinutes: 15, globalMaxFailures: 100, globalWindowMinutes: 15 });
+});
+
+test('per device: spreading guesses over many accounts hits the device limit; other devices are unaffected', async () => {
+  const { attempt, clock, hasher } = await withUsers(6, { ...defaultThrottlePolicy, deviceMaxFailures: 4 });
+  for (let i = 0; i < 4; i++) assert.is((await attempt(i, WRONG, 'SEPATTACKER')).outcome, 'credential_invalid');
+  const hashed = hasher.calls.verify;
+  const refused = await attempt(4, goodPins[4] as string, 'SEPATTACKER');
+  assert.equal(refused, {
+    outcome: 'throttled_device',
+    events: [
+      { type: 'CredentialVerificationRefused', data: { subject: 'u4', kind: 'pin', device: 'SEPATTACKER', reason: 'throttled_device' } },
+    ],
+  });
+  assert.is(hasher.calls.verify, hashed, 'refused before hashing, even with the right PIN');
+  assert.is((await attempt(4, goodPins[4] as string, 'SEPOTHERPHONE')).outcome, 'verified');
+  clock.advance(15 * MINUTE);
+  assert.is((await attempt(5, goodPins[5] as string, 'SEPATTACKER')).outcome, 'verified', 'the window has passed');
+});
+
+test('the device window slides: a slot frees when the oldest failure leaves the window', async () => {
+  const { attempt, clock } = await withUsers(4, { ...defaultThrottlePolicy, deviceMaxFailures: 2 });
+  await attempt(0, WRONG, 'SEPX');
+  clock.advance(10 * MINUTE);
+  await attempt(1, WRONG, 'SEPX');
+  clock.advance(5 * MINUTE); // the first failure is now 15 minutes old
+  assert.is((await attempt(2, WRONG, 'SEPX')).outcome, 'credential_invalid');
+  clock.advance(MINUTE);
+  assert.is((await attempt(3, goodPins[3] as string, 'SEPX')).outcome, 'throttled_device');
+});
+
+test('successes do not count against the device', async () => {
+  const { attempt } = await withUsers(3, { ...defaultThrottlePolicy, deviceMaxFailures: 2 });
+  for (let i = 0; i < 6; i++) assert.is((await attempt(i % 3, goodPins[i % 3] as string, 'SEPDESK')).outcome, 'verified');
+  await attempt(0, WRONG, 'SEPDESK');
+  await attempt(1, WRONG, 'SEPDESK');
+  assert.is((await attempt(2, goodPins[2] as string, 'SEPDESK')).outcome, 'throttled_device');
+});
+
+test('probing unknown subjects costs device slots; a locked account does not', async () => {
+  const { attempt, deps, throttle } = await withUsers(1, { ...defaultThrottlePolicy, deviceMaxFailures: 3 });
+  for (let i = 0; i < 3; i++) await attempt(0, WRONG, 'SEPLOCKER');
+  // u0 is now locked (3 failures) and the device has used its 3 slots.
+  assert.is((await attempt(0, WRONG, 'SEPOTHER')).outcome, 'locked_out');
+  assert.is((await attempt(0, WRONG, 'SEPOTHER')).outcome, 'locked_out');
+  for (let i = 0; i < 3; i++) {
+    assert.is((await ok(verifyPin(deps, { subject: `ghost${i}`, secret: WRONG, device: 'SEPOTHER' }))).outcome, 'credential_not_set');
+  }
+  assert.is((await ok(verifyPin(deps, { subject: 'ghost9', secret: WRONG, device: 'SEPOTHER' }))).outcome, 'throttled_device');
+  assert.ok(throttle.keys().includes('device:SEPOTHER'));
+});
+
+test('globally: failures from many devices hit the global limit; the device slot is given back', async () => {
+  const { attempt, clock, throttle } = await withUsers(6, {
+    ...defaultThrottlePolicy,
+    deviceMaxFailures: 5,
+    globalMaxFailures: 4,
+    globalWindowMinutes: 10,
+  });
+  for (let i = 0; i < 4; i++) assert.is((await attempt(i, WRONG, `SEPBOT${'ABCD'[i]}`)).outcome, 'credential_invalid');
+  const r = await attempt(4, goodPins[4] as string, 'SEPFRESH');
+  assert.equal(r, {
+    outcome: 'throttled_global',
+    events: [
+      { type: 'CredentialVerificationRefused', data: { subject: 'u4', kind: 'pin', device: 'SEPFRESH', reason: 'throttled_global' } },
+    ],
+  });
+  assert.not.ok(throttle.keys().includes('device:SEPFRESH'), 'a globally refused attempt is not held against its device');
+  clock.advance(10 * MINUTE);
+  assert.is((await attempt(4, goodPins[4] as string, 'SEPFRESH')).outcome, 'verified');
+});
+
+test('limits set to 0 are off', async () => {
+  const { attempt } = await withUsers(12, { ...defaultThrottlePolicy, deviceMaxFailures: 0, globalMaxFailures: 0 });
+  // 24 failures from one device, 2 per account (below the account lockout).
+  for (let i = 0; i < 24; i++) assert.is((await attempt(i % 12, WRONG, 'SEPONE')).outcome, 'credential_invalid');
+});
+
+test('a throttle store outage refuses the attempt (fails closed) with a typed error', async () => {
+  const { deps, throttle } = await withUsers(1, defaultThrottlePolicy);
+  throttle.simulateOutage(true);
+  const e = await fails(verifyPin(deps, { subject: 'u0', secret: goodPins[0] as string, device: 'SEPX' }));
+  assert.equal([e._tag, e.code], ['CredentialPortError', 'throttle_store_unavailable']);
+});
+
+test.run();

@@ -1,0 +1,9 @@
+import { createMemoryCredentialStore, createMemoryThrottleStore } from '../domain/credentials/memory.js';
+import { createMemoryKeyStore } from '../privacy/ports.js';
+import { systemRuntime } from '../runtime/ports.js';
+import { defineCredentialStoreContract, defineKeyStoreContract, defineThrottleStoreContract } from './credentialContract.js';
+
+// The reference implementations pass their own contract: adapters are measured against them.
+defineCredentialStoreContract('memory', { create: async () => createMemoryCredentialStore() }).run();
+defineThrottleStoreContract('memory', { create: async () => createMemoryThrottleStore() }).run();
+defineKeyStoreContract('memory', { create: async () => createMemoryKeyStore(systemRuntime().random) }).run();
