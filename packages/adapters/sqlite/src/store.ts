@@ -392,7 +392,7 @@ const storeOn = (db: Database.Database, path: string, ports: Runtime, pollInterv
         for (const pending of batch) pending.resolve(E.left(error));
         return;
       }
-      batch.forEach((pending, i) => settle(pending, results[i] as E.Either<StoreError, AppendResult>));
+      for (const [i, pending] of batch.entries()) settle(pending, results[i] as E.Either<StoreError, AppendResult>);
     }
     if (head > before) wake();
   };
