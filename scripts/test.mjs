@@ -73,9 +73,13 @@ for (const dir of packageDirs) {
   // uvu silently runs zero tests from a file that never calls .run(): refuse such files.
   const silent = files.filter((f) => !/\.run\(\)/.test(readFileSync(f, 'utf8')));
   if (silent.length > 0) note(`${rel}: test files without .run()`, 0, silent.length, 0, silent.map((f) => relative(root, f)).join(', '));
-  const { code, out } = await run(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, 'node_modules', 'uvu', 'bin.js'), rel, '\\.test\\.ts$'], {
-    env: { FORCE_COLOR: '0' },
-  });
+  const { code, out } = await run(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', join(root, 'node_modules', 'uvu', 'bin.js'), rel, '\\.test\\.ts$'],
+    {
+      env: { FORCE_COLOR: '0' },
+    },
+  );
   const text = strip(out);
   const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? 0);
   const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? 0);

@@ -10,10 +10,14 @@ test('the embed example records, replays, and rebuilds the read models from the 
   const dir = mkdtempSync(join(tmpdir(), 'selfprov-embed-'));
   try {
     const main = new URL('./main.ts', import.meta.url).pathname;
-    const run = spawnSync(process.execPath, ['--conditions=source', '--import', import.meta.resolve('tsx'), main, '--db', join(dir, 'events.db')], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--conditions=source', '--import', import.meta.resolve('tsx'), main, '--db', join(dir, 'events.db')],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     assert.is(run.status, 0, run.stderr);
     assert.match(run.stdout, /system readiness: ready/);
     assert.match(run.stdout, /SEP001122334455 auto-registered with temporary DN 1000/);

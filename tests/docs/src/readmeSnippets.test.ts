@@ -16,7 +16,8 @@ const readmes = ['packages', 'packages/adapters']
   .filter((path) => existsSync(path));
 
 // The first ```ts block of the "## Example" section (prose may come first, another section may not).
-const exampleOf = (markdown: string): string | undefined => /## Example[^\n]*\n(?:(?!\n## )[\s\S])*?```ts\n([\s\S]*?)```/.exec(markdown)?.[1];
+const exampleOf = (markdown: string): string | undefined =>
+  /## Example[^\n]*\n(?:(?!\n## )[\s\S])*?```ts\n([\s\S]*?)```/.exec(markdown)?.[1];
 
 for (const readme of readmes) {
   const snippet = exampleOf(readFileSync(readme, 'utf8'));

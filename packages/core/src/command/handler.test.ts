@@ -138,7 +138,8 @@ test('a failing inline projection does not turn a recorded command into a failur
   const deps = {
     store,
     runtime: systemRuntime(),
-    afterAppend: () => async () => E.left({ _tag: 'StoreUnavailable' as const, code: 'store_unavailable' as const, message: 'read model down', retryable: true }),
+    afterAppend: () => async () =>
+      E.left({ _tag: 'StoreUnavailable' as const, code: 'store_unavailable' as const, message: 'read model down', retryable: true }),
   };
   const r = await handleCommand(deps, counter, 'counter-1', { type: 'Increment', by: 1, max: 10 }, ctx('c1'))();
   assert.ok(E.isRight(r) && r.right.events.length === 1 && r.right.afterAppendError?.code === 'store_unavailable');
