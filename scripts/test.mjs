@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every check and test of the workspace and ends with `N passed, M failed, K skipped`.
-// Steps: lint (biome), typecheck (tsc over sources and tests), then each package's uvu
+// Steps: lint (biome), typecheck (tsc over sources and tests), build, then each package's uvu
 // tests in their own process (a crash or hang in one package cannot hide another's results).
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -63,6 +63,9 @@ if (only.length === 0) {
   note('lint (biome check)', lint.code === 0 ? 1 : 0, lint.code === 0 ? 0 : 1);
   const types = await run(bin('tsc'), ['-p', 'tsconfig.check.json']);
   note('typecheck (tsc)', types.code === 0 ? 1 : 0, types.code === 0 ? 0 : 1);
+  // The published form: every package emits JavaScript and type declarations.
+  const build = await run(bin('tsc'), ['-b']);
+  note('build (tsc -b: dist/ with declarations)', build.code === 0 ? 1 : 0, build.code === 0 ? 0 : 1);
 }
 
 for (const dir of packageDirs) {

@@ -26,6 +26,9 @@ test('the embed example records, replays, and rebuilds the read models from the 
     assert.match(run.stdout, /SEP001122334455: state provisioned, owner alice, lines \[\{"index":1,"dn":"2001"/);
     assert.match(run.stdout, /alice \(Alice Martin\): extension 2001, phones \["SEP001122334455"\]/);
     assert.match(run.stdout, /next free DNs 1000, 1001, 1002/);
+    assert.match(run.stdout, /GET \/hello -> 200 \{"hello":"from the host application"\}/);
+    assert.match(run.stdout, /GET \/selfprov\/healthz -> 200/);
+    assert.match(run.stdout, /GET \/selfprov\/api\/admin\/phones\/SEP001122334455 -> 200 owner alice, state provisioned, line 1 2001/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,6 +4,19 @@
  * The HTTP, SIP and terminal transports, and embedders who want everything, start here.
  * @packageDocumentation
  */
+
+export {
+  type AuditReplay,
+  type AuditSettings,
+  createLogVerifier,
+  type ErasureReport,
+  eraseUser,
+  exportLog,
+  headPosition,
+  replayLog,
+  trailOf,
+  verifyLog,
+} from './audit.js';
 export { createSelfprov, type SecurityStores, type Selfprov, type SelfprovOptions } from './createSelfprov.js';
 export { type DemoReport, demoSecrets, seedDemoData } from './demo.js';
 export { DEFAULT_STORE_URL, type OpenedStore, openStore } from './openStore.js';

@@ -11,6 +11,7 @@ import {
   type ThrottleStore,
   validationError,
 } from '@selfprov/core';
+import { nodeSha256Hex } from '@selfprov/node';
 import * as E from 'fp-ts/lib/Either.js';
 
 /** An opened store: the event log, the projection checkpoints beside it, and (durable stores) the secrets. */
@@ -60,7 +61,7 @@ export const openStore = async (
   const runtime = options.runtime ?? {};
   let opened: OpenedStore;
   if (url === 'memory:') {
-    const events = createMemoryEventStore(runtime);
+    const events = createMemoryEventStore(runtime, { digest: nodeSha256Hex });
     opened = { events, checkpoints: createMemoryCheckpointStore(), description: 'memory:', close: () => events.close() };
   } else if (/^sqlite:/i.test(url)) {
     const sqlite = await import('@selfprov/store-sqlite');

@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// The `selfprov` command. Published installs run the compiled `dist/`; inside the
-// workspace (no build) it runs the TypeScript sources through tsx, with the
-// `source` export condition so workspace packages resolve to their sources too.
+// The `selfprov` command. Inside the workspace (sources present) it runs the
+// TypeScript sources through tsx, with the `source` export condition so workspace
+// packages resolve to their sources too: a stale `dist/` never shadows an edit.
+// Published installs ship `bin` and `dist` only, and run the compiled code.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const compiled = new URL('../dist/main.js', import.meta.url);
-if (existsSync(fileURLToPath(compiled))) {
-  await import(compiled.href);
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+if (!existsSync(main)) {
+  await import(new URL('../dist/main.js', import.meta.url).href);
 } else {
-  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   const child = spawn(process.execPath, ['--conditions=source', '--import', import.meta.resolve('tsx'), main, ...process.argv.slice(2)], {
     stdio: 'inherit',
   });

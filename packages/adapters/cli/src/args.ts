@@ -1,13 +1,13 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 /** A command-line mistake: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
 
 /** Parses `--name value` options of one verb; unknown options are a UsageError naming them. */
-export const parseOptions = <const T extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(
+export const parseOptions = <const T extends NonNullable<ParseArgsConfig['options']>>(
   argv: readonly string[],
   options: T,
-) => {
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> => {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {

@@ -1,7 +1,7 @@
 // The `selfprov` command as users run it: separate processes sharing one SQLite file,
 // keys piped into `selfprov ivr`. Secrets are durable in the file, so each process sees them.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSelfprov } from '@selfprov/app';
@@ -86,6 +86,31 @@ test('a wrong PIN is refused and nothing is provisioned', () =>
     assert.is(call.status, 0);
     assert.not.match(call.stdout, /now provisioned/);
     assert.is((await provisionedTo(store, 'SEP001122334466'))?.state, 'autoregistered');
+  }));
+
+test('selfcare-batch and selfcare-migrate run from the CLI on the demo data', () =>
+  withStore(async (store) => {
+    assert.is(selfprov(['demo', '--store', store]).status, 0);
+    const dir = mkdtempSync(join(tmpdir(), 'selfprov-batch-'));
+    try {
+      const file = join(dir, 'actions.csv');
+      writeFileSync(
+        file,
+        'action,userId,domain,role\nadd,carol,Default,SelfCareUser\nupdate,bob,Default,none\nadd,erin,Nowhere,SelfCareUser\n',
+      );
+      const batch = selfprov(['selfcare-batch', file, '--store', store]);
+      assert.is(batch.status, 1, 'a refused line makes the exit code 1');
+      assert.match(batch.stdout, /line 2: add carol applied/);
+      assert.match(batch.stdout, /line 3: update bob applied/);
+      assert.match(batch.stdout, /line 4: add erin refused: domain_not_found \(field domain\)/);
+      const migrate = selfprov(['selfcare-migrate', 'ALL', 'ENABLE', '--store', store]);
+      assert.is(migrate.status, 0, migrate.stderr);
+      // The demo's Default domain has no DefaultCUPMPassword: the seed's rule says it is not touched.
+      assert.match(migrate.stdout, /Default: skipped/);
+      assert.match(migrate.stdout, /0 user\(s\) changed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }));
 
 test('command-line mistakes exit 2 with the usage; a malformed store URL is a clear error', () => {

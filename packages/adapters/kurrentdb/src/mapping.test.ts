@@ -189,6 +189,25 @@ test('metadata written through the v2 multi-stream APIs (extra $schema and trace
   if (E.isRight(decoded)) assert.equal(decoded.right.metadata, { actor: { kind: 'user', id: 'alice' }, channel: 'selfcare' });
 });
 
+test('the hash chain link travels in the metadata: prevHash left out for a first event, read back as null', () => {
+  const prepared = prepare({ type: 'T', data: { x: 1 }, metadata: { actor: { kind: 'user', id: 'alice' }, channel: 'ivr' } });
+  const first = { prevHash: null, hash: 'a'.repeat(64) };
+  const later = { prevHash: 'b'.repeat(64), hash: 'c'.repeat(64) };
+  const firstMeta = encodeMetadata(prepared, first);
+  assert.is(firstMeta.hash, first.hash);
+  assert.not.ok('prevHash' in firstMeta);
+  for (const link of [first, later]) {
+    const encoded = encodeEvent(prepared, link);
+    const decoded = decodeRecorded(throughTheWire(encoded.data as JsonValue, encoded.metadata, { type: 'T' }));
+    if (E.isLeft(decoded)) return assert.unreachable(decoded.left.message);
+    assert.is(decoded.right.prevHash, link.prevHash);
+    assert.is(decoded.right.hash, link.hash);
+    assert.equal(decoded.right.metadata, prepared.metadata, 'the chain fields never leak into the envelope metadata');
+  }
+  const unchained = decodeRecorded(throughTheWire({ x: 1 }, encodeMetadata(prepared), { type: 'T' }));
+  assert.ok(E.isRight(unchained) && !('hash' in unchained.right) && !('prevHash' in unchained.right));
+});
+
 test('an event written by another tool reads with system metadata and the server time', () => {
   const decoded = decodeRecorded(throughTheWire({ legacy: true }, { $correlationId: 'abc' }));
   assert.ok(E.isRight(decoded));

@@ -9,6 +9,7 @@ import {
   STREAM_EXISTS,
 } from '@kurrent/kurrentdb-client';
 import {
+  type ChainLink,
   type EventMetadata,
   type ExpectedVersion,
   type JsonValue,
@@ -67,7 +68,14 @@ export const FORMAT_VERSION = '1';
  */
 export type StoredMetadata = Readonly<Record<string, string>>;
 
-export const encodeMetadata = (event: Pick<PreparedEvent, 'metadata' | 'schemaVersion' | 'occurredAt'>): StoredMetadata => {
+/** Metadata keys of the hash chain (`prevHash` is left out for a stream's first event). */
+export const HASH_KEY = 'hash';
+export const PREV_HASH_KEY = 'prevHash';
+
+export const encodeMetadata = (
+  event: Pick<PreparedEvent, 'metadata' | 'schemaVersion' | 'occurredAt'>,
+  link?: ChainLink,
+): StoredMetadata => {
   const { actor, channel, commandId, correlationId, causationId } = event.metadata;
   const out: Record<string, string> = {
     [FORMAT_KEY]: FORMAT_VERSION,
@@ -81,20 +89,25 @@ export const encodeMetadata = (event: Pick<PreparedEvent, 'metadata' | 'schemaVe
   if (commandId !== undefined) out.commandId = commandId;
   if (correlationId !== undefined) out.correlationId = correlationId;
   if (causationId !== undefined) out.causationId = causationId;
+  if (link !== undefined) {
+    out[HASH_KEY] = link.hash;
+    if (link.prevHash !== null) out[PREV_HASH_KEY] = link.prevHash;
+  }
   return out;
 };
 
 /**
- * A prepared event as the client's JSON `EventData`. The event id is the KurrentDB event id,
- * so the server's own duplicate detection sees the same ids as the kernel's.
+ * A prepared event as the client's JSON `EventData`, with its hash chain link in the metadata.
+ * The event id is the KurrentDB event id, so the server's own duplicate detection sees the same
+ * ids as the kernel's.
  */
-export const encodeEvent = (event: PreparedEvent): EventData => ({
+export const encodeEvent = (event: PreparedEvent, link?: ChainLink): EventData => ({
   id: event.eventId,
   contentType: 'application/json',
   type: event.type,
   // Any JSON value (also a bare number or null) is stored as its JSON text; the type says object|array|string only.
   data: event.data as Record<string, unknown>,
-  metadata: { ...encodeMetadata(event) },
+  metadata: { ...encodeMetadata(event, link) },
 });
 
 /** Metadata given to events that were not written through this adapter (another tool wrote them). */
@@ -106,7 +119,7 @@ const corrupt = (event: { readonly streamId: string; readonly id: string }, why:
 const decodeMetadata = (
   raw: unknown,
   event: KurrentRecordedEvent,
-): E.Either<StoreError, { metadata: EventMetadata; schemaVersion: number; occurredAt: string }> => {
+): E.Either<StoreError, { metadata: EventMetadata; schemaVersion: number; occurredAt: string; link?: ChainLink }> => {
   const m = raw as Record<string, unknown> | undefined;
   if (typeof m !== 'object' || m === null || raw instanceof Uint8Array || m[FORMAT_KEY] === undefined)
     return E.right({ metadata: { actor: FOREIGN_ACTOR, channel: 'system' }, schemaVersion: 1, occurredAt: event.created.toISOString() });
@@ -126,7 +139,11 @@ const decodeMetadata = (
   if (schemaVersion === undefined) return E.left(corrupt(event, 'schemaVersion is missing or malformed'));
   const at = typeof m.occurredAt === 'string' ? new Date(m.occurredAt) : undefined;
   if (at === undefined || Number.isNaN(at.getTime())) return E.left(corrupt(event, 'occurredAt is missing or malformed'));
-  return E.right({ metadata: metadata.right, schemaVersion, occurredAt: at.toISOString() });
+  const decoded = { metadata: metadata.right, schemaVersion, occurredAt: at.toISOString() };
+  // The chain fields are taken as they are: a malformed one is for `audit verify` to report, not a read error.
+  if (typeof m[HASH_KEY] !== 'string') return E.right(decoded);
+  const prevHash = typeof m[PREV_HASH_KEY] === 'string' ? (m[PREV_HASH_KEY] as string) : null;
+  return E.right({ ...decoded, link: { prevHash, hash: m[HASH_KEY] as string } });
 };
 
 /**
@@ -154,5 +171,6 @@ export const decodeRecorded = (event: KurrentRecordedEvent): E.Either<StoreError
     streamId: event.streamId,
     streamVersion: Number(event.revision),
     globalPosition: Number(position),
+    ...(meta.right.link === undefined ? {} : { prevHash: meta.right.link.prevHash, hash: meta.right.link.hash }),
   });
 };

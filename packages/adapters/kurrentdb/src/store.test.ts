@@ -1,8 +1,8 @@
 // The adapter's own decisions, on a SIMULATED server (see src/testing/simulatedServer.ts):
 // what it sends (streamState), how it routes multi-stream appends per mode and server
 // version, how it reads $all from any checkpoint, and how subscriptions are woken.
-import { ANY, jsonEvent, NO_STREAM, STREAM_EXISTS } from '@kurrent/kurrentdb-client';
-import type { AppendRequest, EventStore, RecordedEvent, StoreError } from '@selfprov/core';
+import { ANY, jsonEvent, NO_STREAM } from '@kurrent/kurrentdb-client';
+import { type AppendRequest, type EventStore, type RecordedEvent, type StoreError, verifyStore } from '@selfprov/core';
 import { testEvent, testEvents, uniqueStream, withTimeout } from '@selfprov/core/testkit';
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
@@ -44,16 +44,18 @@ const everything = async (store: EventStore) => unwrap(await store.readAll({ max
 
 // ---- what goes over the wire -------------------------------------------------------------
 
-test('appendToStream receives streamState for each expectation, never expectedRevision', async () => {
+test('appendToStream receives streamState (the exact version the hash chain was built on), never expectedRevision', async () => {
   const { server, store } = setup();
   const id = uniqueStream('phone');
   unwrap(await store.append(id, 'no_stream', testEvents(1))(), 'no_stream');
   unwrap(await store.append(id, 'exists', testEvents(1))(), 'exists');
   unwrap(await store.append(id, 'any', testEvents(1))(), 'any');
   unwrap(await store.append(id, 2, testEvents(1))(), 'exact');
+  // `exists` and `any` are checked by the kernel against the version read; the server then holds the
+  // write to that exact version, so the new events chain onto the event they were hashed after.
   assert.equal(
     server.appendOptionsSeen.map((o) => o.streamState),
-    [NO_STREAM, STREAM_EXISTS, ANY, 2n],
+    [NO_STREAM, 0n, 1n, 2n],
   );
   for (const o of server.appendOptionsSeen) assert.not.ok('expectedRevision' in o);
   assert.is(await version(store, id), 3);
@@ -77,6 +79,37 @@ test('a conflict detected by the server itself names the caller expectation and 
   const e = errorOf(await store.append(id, 0, testEvents(1))(), 'raced append');
   assert.is(e._tag === 'WrongExpectedVersion' && e.expected, 0);
   assert.is(e._tag === 'WrongExpectedVersion' && e.actual, 1);
+  await store.close();
+});
+
+test('an `any` append that loses the race for the head is chained again and retried, never mis-linked', async () => {
+  const { server, store } = setup();
+  const other = createKurrentDbEventStore({ client: server });
+  if (E.isLeft(other)) return assert.unreachable(other.left.message);
+  const id = uniqueStream('phone');
+  unwrap(await store.append(id, 'no_stream', testEvents(1))(), 'seed');
+  const original = server.appendToStream.bind(server);
+  let raced = 0;
+  let inside = false;
+  // Another selfprov writer appends between this store's read of the head and its write, twice.
+  server.appendToStream = async (name, events, options) => {
+    if (raced < 2 && !inside) {
+      raced += 1;
+      inside = true;
+      unwrap(await other.right.append(name, 'any', testEvents(1, `Other${raced}-`))(), 'interloper');
+      inside = false;
+    }
+    return original(name, events, options);
+  };
+  unwrap(await store.append(id, 'any', testEvents(1, 'Mine'))(), 'any append');
+  const events = unwrap(await store.readStream(id)(), 'read').events;
+  assert.equal(
+    events.map((e) => e.type),
+    ['E0', 'Other1-0', 'Other2-0', 'Mine0'],
+  );
+  for (let i = 1; i < events.length; i++) assert.is(events[i]?.prevHash, events[i - 1]?.hash, `version ${i} links to version ${i - 1}`);
+  const report = unwrap(await verifyStore(store)(), 'verify');
+  assert.ok(report.ok, JSON.stringify(report.problems));
   await store.close();
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type AllStreamResolvedEvent,
   type AppendRecordInput,
@@ -26,6 +27,7 @@ import {
 import {
   type AppendRequest,
   type AppendResult,
+  type ChainLink,
   catchUpSubscription,
   type EventStore,
   type ExpectedVersion,
@@ -123,6 +125,12 @@ export interface KurrentDbEventStore extends EventStore {
   /** What the server was found to support so far (`undefined`: not tried yet). */
   capabilities(): { readonly appendRecords?: boolean; readonly multiStreamAppend?: boolean };
 }
+
+/** Attempts of an `any` / `exists` append that keeps losing the race for the stream's head. */
+const MAX_CHAIN_ATTEMPTS = 8;
+
+/** SHA-256 of the hash chains, native: identical to the core's pure one (tested there), faster. */
+const sha256Native = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Only user streams: system streams (and metadata streams `$$...`) start with `$`, user stream ids never do. */
 const USER_STREAMS = streamNameFilter({ regex: '^[^$]' });
@@ -449,7 +457,7 @@ const kurrentDbStore = (
     const ids = new Set(request.events.map((e) => e.eventId));
     const existing = new Map<string, { streamVersion: number; type: string }>();
     for (const e of loaded.events) if (ids.has(e.eventId)) existing.set(e.eventId, { streamVersion: e.streamVersion, type: e.type });
-    return { version: loaded.version, existing };
+    return { version: loaded.version, existing, lastHash: loaded.events[loaded.events.length - 1]?.hash ?? null };
   };
 
   const revisionsOf = (result: MultiAppendResult): Map<string, number> => {
@@ -464,9 +472,10 @@ const kurrentDbStore = (
     writes: readonly PreparedRequest[],
     guards: readonly PreparedRequest[],
     ctx: ErrorContext,
+    encode: (request: PreparedRequest) => EventData[],
   ): Promise<E.Either<StoreError, Map<string, number>>> => {
     if (caps.appendRecords !== false) {
-      const records: AppendRecordInput[] = writes.flatMap((r) => r.events.map((e) => ({ streamName: r.streamId, record: encodeEvent(e) })));
+      const records: AppendRecordInput[] = writes.flatMap((r) => encode(r).map((record) => ({ streamName: r.streamId, record })));
       const checks: ConsistencyCheck[] = all
         .filter((r) => r.expected !== 'any')
         .map((r) => ({ type: STREAM_STATE, streamName: r.streamId, expectedState: toStreamState(r.expected) }));
@@ -490,7 +499,7 @@ const kurrentDbStore = (
     if (caps.multiStreamAppend !== false) {
       const requests: AppendStreamRequest[] = writes.map((r) => ({
         streamName: r.streamId,
-        events: r.events.map(encodeEvent),
+        events: encode(r),
         expectedState: toStreamState(r.expected),
       }));
       const result = await call('multi-stream append', () => client.multiStreamAppend(requests), ctx);
@@ -553,76 +562,120 @@ const kurrentDbStore = (
           );
       }
 
-      const loaded = await loadSnapshots(all);
-      if (E.isLeft(loaded)) return loaded;
-      const snapshots = new Map<string, StreamSnapshot>();
-      for (const r of all) snapshots.set(r.streamId, snapshotOf(r, loaded.right.get(r.streamId) ?? { version: -1, events: [] }));
-      const plans = planAppend(all, snapshots);
-      if (E.isLeft(plans)) return plans;
-
-      if (plans.right.every((p) => p.kind !== 'write')) {
-        // Nothing new: every request is a guard that holds, or the whole call was already recorded.
-        const results = plans.right.map((plan): StreamAppendResult => {
-          const stream = loaded.right.get(plan.streamId) ?? { version: -1, events: [] };
-          const events =
-            plan.kind === 'replay'
-              ? stream.events.filter((e) => e.streamVersion >= plan.firstVersion && e.streamVersion < plan.firstVersion + plan.count)
-              : [];
-          return { streamId: plan.streamId, nextExpectedVersion: stream.version, events };
-        });
-        const positions = results.flatMap((r) => r.events.map((e) => e.globalPosition));
-        return E.right({
-          streams: results,
-          lastGlobalPosition: Math.max(0, ...positions),
-          idempotentReplay: plans.right.some((p) => p.kind === 'replay'),
-        });
-      }
-
-      const ctx: ErrorContext = { expectedFor: (id) => all.find((r) => r.streamId === id)?.expected };
-      let revisions: Map<string, number>;
-      if (single) {
-        const r = writes[0] as PreparedRequest;
-        const written = await call(
-          `append to ${JSON.stringify(r.streamId)}`,
-          () => client.appendToStream(r.streamId, r.events.map(encodeEvent), appendOptions(r.expected, { deadline: timeoutMs })),
-          ctx,
-        );
-        if (E.isLeft(written)) return written;
-        // Only reached when the client was configured with throwOnAppendFailure=false.
-        if (!written.right.success)
+      // A write is sent with the exact version its hashes were chained onto. When the caller's own
+      // expectation was looser (`any`, `exists`), the server refusing it means another writer got in
+      // first, which is not the caller's conflict: load, chain and try again.
+      const loose = writes.some((r) => r.expected === 'any' || r.expected === 'exists');
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await appendOnce(all, writes, guards, single, loose);
+        if (outcome !== RACED) return outcome;
+        if (attempt >= MAX_CHAIN_ATTEMPTS)
           return E.left(
-            wrongExpectedVersion(
-              r.streamId,
-              r.expected,
-              fromCurrentState(written.right.nextExpectedRevision < 0n ? 'no_stream' : written.right.nextExpectedRevision),
-            ),
+            storeUnavailable(`too many concurrent appends to ${streams.map((id) => JSON.stringify(id)).join(', ')}; try again`, true),
           );
-        revisions = new Map([[r.streamId, Number(written.right.nextExpectedRevision)]]);
-      } else {
-        const written = await appendNative(all, writes, guards, ctx);
-        if (E.isLeft(written)) return written;
-        revisions = written.right;
+        await ports.timers.sleep(Math.floor(ports.random.bytes(1)[0] ?? 0) % (5 * attempt));
       }
-
-      const results: StreamAppendResult[] = [];
-      for (const r of all) {
-        const plan = plans.right.find((p) => p.streamId === r.streamId);
-        if (plan?.kind !== 'write') {
-          results.push({ streamId: r.streamId, nextExpectedVersion: plan?.kind === 'check' ? plan.version : -1, events: [] });
-          continue;
-        }
-        const last = revisions.get(r.streamId);
-        if (last === undefined)
-          return E.left(storeUnavailable(`the server did not report the new revision of stream ${JSON.stringify(r.streamId)}`, true));
-        const events = await readBack(r, last);
-        if (E.isLeft(events)) return events;
-        results.push({ streamId: r.streamId, nextExpectedVersion: last, events: events.right });
-      }
-      const lastGlobalPosition = Math.max(0, ...results.flatMap((s) => s.events.map((e) => e.globalPosition)));
-      appendedUpTo = Math.max(appendedUpTo, lastGlobalPosition);
-      wake();
-      return E.right({ streams: results, lastGlobalPosition, idempotentReplay: false });
     };
+
+  /** A write refused because a stream moved since it was loaded: retried when the caller's expectation allows it. */
+  const RACED = Symbol('raced');
+
+  /** One attempt: load, plan (with the hash chain links), write with the exact loaded versions, read back. */
+  const appendOnce = async (
+    all: readonly PreparedRequest[],
+    writes: readonly PreparedRequest[],
+    guards: readonly PreparedRequest[],
+    single: boolean,
+    loose: boolean,
+  ): Promise<E.Either<StoreError, AppendResult> | typeof RACED> => {
+    const raced = (error: StoreError) => loose && error.code === 'wrong_expected_version';
+    const loaded = await loadSnapshots(all);
+    if (E.isLeft(loaded)) return loaded;
+    const snapshots = new Map<string, StreamSnapshot>();
+    for (const r of all) snapshots.set(r.streamId, snapshotOf(r, loaded.right.get(r.streamId) ?? { version: -1, events: [] }));
+    const plans = planAppend(all, snapshots, { digest: sha256Native });
+    if (E.isLeft(plans)) return plans;
+
+    if (plans.right.every((p) => p.kind !== 'write')) {
+      // Nothing new: every request is a guard that holds, or the whole call was already recorded.
+      const results = plans.right.map((plan): StreamAppendResult => {
+        const stream = loaded.right.get(plan.streamId) ?? { version: -1, events: [] };
+        const events =
+          plan.kind === 'replay'
+            ? stream.events.filter((e) => e.streamVersion >= plan.firstVersion && e.streamVersion < plan.firstVersion + plan.count)
+            : [];
+        return { streamId: plan.streamId, nextExpectedVersion: stream.version, events };
+      });
+      const positions = results.flatMap((r) => r.events.map((e) => e.globalPosition));
+      return E.right({
+        streams: results,
+        lastGlobalPosition: Math.max(0, ...positions),
+        idempotentReplay: plans.right.some((p) => p.kind === 'replay'),
+      });
+    }
+
+    const ctx: ErrorContext = { expectedFor: (id) => all.find((r) => r.streamId === id)?.expected };
+    // The chain links of each written stream, and the exact version they were chained onto.
+    const links = new Map<string, readonly ChainLink[]>();
+    for (const plan of plans.right) if (plan.kind === 'write') links.set(plan.streamId, plan.links);
+    const exact = (r: PreparedRequest): PreparedRequest => {
+      const version = loaded.right.get(r.streamId)?.version ?? -1;
+      return { ...r, expected: version < 0 ? 'no_stream' : version };
+    };
+    const encode = (r: PreparedRequest): EventData[] => r.events.map((e, i) => encodeEvent(e, links.get(r.streamId)?.[i]));
+    let revisions: Map<string, number>;
+    if (single) {
+      const r = exact(writes[0] as PreparedRequest);
+      const written = await call(
+        `append to ${JSON.stringify(r.streamId)}`,
+        () => client.appendToStream(r.streamId, encode(r), appendOptions(r.expected, { deadline: timeoutMs })),
+        ctx,
+      );
+      if (E.isLeft(written)) return raced(written.left) ? RACED : written;
+      // Only reached when the client was configured with throwOnAppendFailure=false.
+      if (!written.right.success)
+        return loose
+          ? RACED
+          : E.left(
+              wrongExpectedVersion(
+                r.streamId,
+                r.expected,
+                fromCurrentState(written.right.nextExpectedRevision < 0n ? 'no_stream' : written.right.nextExpectedRevision),
+              ),
+            );
+      revisions = new Map([[r.streamId, Number(written.right.nextExpectedRevision)]]);
+    } else {
+      const exactWrites = writes.map(exact);
+      const written = await appendNative(
+        all.map((r) => (r.events.length > 0 ? exact(r) : r)),
+        exactWrites,
+        guards,
+        ctx,
+        encode,
+      );
+      if (E.isLeft(written)) return raced(written.left) ? RACED : written;
+      revisions = written.right;
+    }
+
+    const results: StreamAppendResult[] = [];
+    for (const r of all) {
+      const plan = plans.right.find((p) => p.streamId === r.streamId);
+      if (plan?.kind !== 'write') {
+        results.push({ streamId: r.streamId, nextExpectedVersion: plan?.kind === 'check' ? plan.version : -1, events: [] });
+        continue;
+      }
+      const last = revisions.get(r.streamId);
+      if (last === undefined)
+        return E.left(storeUnavailable(`the server did not report the new revision of stream ${JSON.stringify(r.streamId)}`, true));
+      const events = await readBack(r, last);
+      if (E.isLeft(events)) return events;
+      results.push({ streamId: r.streamId, nextExpectedVersion: last, events: events.right });
+    }
+    const lastGlobalPosition = Math.max(0, ...results.flatMap((s) => s.events.map((e) => e.globalPosition)));
+    appendedUpTo = Math.max(appendedUpTo, lastGlobalPosition);
+    wake();
+    return E.right({ streams: results, lastGlobalPosition, idempotentReplay: false });
+  };
 
   // ---- subscriptions ------------------------------------------------------------------------
 

@@ -3,3 +3,4 @@
  * @packageDocumentation
  */
 export { createScryptHasher, type ScryptParameters } from './scryptHasher.js';
+export { nodeSha256Hex } from './sha256.js';

@@ -1,6 +1,7 @@
 import { type StoreError, storeUnavailable } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Pool, PoolClient } from 'pg';
+import { backfillHashes } from './backfill.js';
 import { toStoreError } from './errors.js';
 
 /** Advisory lock classes (first key of the two-int form) used by the store. */
@@ -27,6 +28,8 @@ interface Migration {
   readonly version: number;
   readonly description: string;
   readonly sql: (schema: string) => string;
+  /** Work SQL cannot do, run after `sql` in the same transaction (e.g. hashing existing rows). */
+  readonly after?: (client: PoolClient, schema: string) => Promise<void>;
 }
 
 /**
@@ -143,6 +146,145 @@ BEGIN
   IF v_known_count = 0 AND v_holds THEN
     PERFORM pg_notify('${channel}', v_positions[n_events]::text);
     RETURN json_build_object('w', true, 'v', v_versions, 'p', v_positions);
+  END IF;
+  RETURN json_build_object('w', false, 'v', v_versions, 'k', v_known);
+END
+$fn$;
+`;
+};
+
+/**
+ * The append function of schema version 3: version 1's, plus the hash chains (see the core's
+ * `hashChain.ts`). The client sends each event's content hash (`p_content`, computed by the kernel);
+ * the function, which alone knows the versions and the streams' head hashes under its locks, links
+ * them: `hash = sha256('{"contentHash":"<c>","prevHash":"<p>"|null,"streamVersion":<v>}')`, the
+ * kernel's `linkText` rule. It stores `prev_hash` and `hash` with each event, keeps each stream's
+ * `head_hash`, and answers the head hashes it chained onto (`ph`) and the new hashes (`h`), which
+ * the client checks against the kernel's own plan.
+ */
+const chainedAppendFunction = (s: string): string => {
+  const lockKey = schemaLockKey(s.replaceAll('"', ''));
+  const channel = notifyChannel(s.replaceAll('"', ''));
+  return `
+CREATE FUNCTION ${s}.append(
+  p_streams text[], p_expected text[], p_counts int[],
+  p_event_req int[], p_ids uuid[], p_types text[], p_schema_versions int[],
+  p_data text[], p_metadata text[], p_occurred_at text[], p_content text[]
+) RETURNS json LANGUAGE plpgsql AS $fn$
+DECLARE
+  n_req constant int := coalesce(cardinality(p_streams), 0);
+  n_events constant int := coalesce(cardinality(p_ids), 0);
+  v_xid xid8;
+  v_positions bigint[] := '{}';
+  v_keys bigint[] := array_fill(NULL::bigint, ARRAY[n_req]);
+  v_versions bigint[] := array_fill(-1::bigint, ARRAY[n_req]);
+  v_heads text[] := array_fill(NULL::text, ARRAY[n_req]);
+  v_chain text[];
+  v_next bigint[];
+  v_prev text[] := '{}';
+  v_hashes text[] := '{}';
+  v_req int;
+  v_key bigint;
+  v_version bigint;
+  v_head text;
+  v_known_count int := 0;
+  v_known json := '[]';
+  v_exp text;
+  v_holds boolean := true;
+  r record;
+BEGIN
+  IF n_events = 0 THEN
+    -- Only expectations to check: one consistent read; no lock, no transaction id.
+    SELECT array_agg(coalesce(st.version, -1) ORDER BY t.ord) INTO v_versions
+      FROM unnest(p_streams) WITH ORDINALITY AS t(id, ord)
+      LEFT JOIN ${s}.streams st ON st.stream_hash = sha256(convert_to(t.id, 'UTF8'));
+    RETURN json_build_object('w', false, 'v', v_versions, 'k', v_known);
+  END IF;
+
+  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'selfprov append must be the first write of its transaction (position order relies on it)'
+      USING ERRCODE = '25001';
+  END IF;
+  BEGIN
+    PERFORM pg_advisory_lock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
+    v_xid := pg_current_xact_id();
+    FOR i IN 1..n_events LOOP
+      v_positions[i] := nextval('${s}.events_position_seq');
+    END LOOP;
+    PERFORM pg_advisory_unlock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
+  EXCEPTION WHEN OTHERS OR query_canceled THEN
+    -- A session lock survives the error: release it, or every later append would wait forever.
+    IF EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+                 AND classid = ${LOCK_CLASS_ALLOCATE} AND objid = ${lockKey} AND objsubid = 2) THEN
+      PERFORM pg_advisory_unlock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
+    END IF;
+    RAISE;
+  END;
+
+  FOR r IN SELECT t.ord::int AS ord, t.id, sha256(convert_to(t.id, 'UTF8')) AS h
+             FROM unnest(p_streams) WITH ORDINALITY AS t(id, ord) ORDER BY 3 LOOP
+    SELECT st.stream_key, st.version, st.head_hash INTO v_key, v_version, v_head
+      FROM ${s}.streams st WHERE st.stream_hash = r.h FOR UPDATE;
+    IF NOT FOUND THEN
+      INSERT INTO ${s}.streams (stream_hash, stream_id, version) VALUES (r.h, r.id, -1) ON CONFLICT (stream_hash) DO NOTHING;
+      SELECT st.stream_key, st.version, st.head_hash INTO v_key, v_version, v_head
+        FROM ${s}.streams st WHERE st.stream_hash = r.h FOR UPDATE;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION 'stream row vanished while locking it' USING ERRCODE = '40001';
+      END IF;
+    END IF;
+    v_keys[r.ord] := v_key;
+    v_versions[r.ord] := v_version;
+    v_heads[r.ord] := CASE WHEN v_version < 0 THEN NULL ELSE v_head END;
+  END LOOP;
+
+  IF EXISTS (SELECT 1 FROM unnest(v_versions) v WHERE v >= 0) THEN
+    SELECT count(*), coalesce(json_agg(json_build_array(t.req, e.event_id, e.stream_version, e.type, e.global_position,
+             e.data, e.metadata, e.schema_version, e.occurred_at, e.stream_id, e.prev_hash, e.hash) ORDER BY t.o), '[]')
+      INTO v_known_count, v_known
+      FROM unnest(p_event_req, p_ids) WITH ORDINALITY AS t(req, id, o)
+      JOIN ${s}.events e ON e.stream_key = v_keys[t.req] AND e.event_id = t.id;
+  END IF;
+
+  IF v_known_count = 0 THEN
+    FOR i IN 1..n_req LOOP
+      v_exp := p_expected[i];
+      IF NOT (v_exp = 'any' OR (v_exp = 'no_stream' AND v_versions[i] = -1) OR (v_exp = 'exists' AND v_versions[i] >= 0)
+              OR (v_exp ~ '^[0-9]+$' AND v_exp::numeric = v_versions[i])) THEN
+        v_holds := false;
+        EXIT;
+      END IF;
+    END LOOP;
+  END IF;
+
+  IF v_known_count = 0 AND v_holds THEN
+    -- Link the chains: a request's events are consecutive in call order.
+    v_chain := v_heads;
+    v_next := v_versions;
+    FOR i IN 1..n_events LOOP
+      v_req := p_event_req[i];
+      v_next[v_req] := v_next[v_req] + 1;
+      v_prev[i] := v_chain[v_req];
+      v_hashes[i] := encode(sha256(convert_to('{"contentHash":"' || p_content[i] || '","prevHash":'
+        || coalesce('"' || v_chain[v_req] || '"', 'null') || ',"streamVersion":' || v_next[v_req] || '}', 'UTF8')), 'hex');
+      v_chain[v_req] := v_hashes[i];
+    END LOOP;
+    INSERT INTO ${s}.events (global_position, transaction_id, stream_key, stream_id, stream_version, event_id, type,
+                             schema_version, data, metadata, occurred_at, prev_hash, hash)
+    SELECT v_positions[t.o], v_xid, v_keys[t.req], p_streams[t.req],
+           v_versions[t.req] + row_number() OVER (PARTITION BY t.req ORDER BY t.o),
+           t.id, t.type, t.sv, t.data::json, t.meta::json, t.at, v_prev[t.o], v_hashes[t.o]
+      FROM unnest(p_event_req, p_ids, p_types, p_schema_versions, p_data, p_metadata, p_occurred_at)
+           WITH ORDINALITY AS t(req, id, type, sv, data, meta, at, o);
+    UPDATE ${s}.streams st SET version = v_versions[t.ord] + p_counts[t.ord], head_hash = v_chain[t.ord]
+      FROM generate_subscripts(p_streams, 1) AS t(ord)
+     WHERE st.stream_key = v_keys[t.ord] AND p_counts[t.ord] > 0;
+  END IF;
+  -- Placeholders of streams that stay empty (guards, refused calls) must not outlive the call.
+  DELETE FROM ${s}.streams WHERE stream_key = ANY(v_keys) AND version = -1;
+  IF v_known_count = 0 AND v_holds THEN
+    PERFORM pg_notify('${channel}', v_positions[n_events]::text);
+    RETURN json_build_object('w', true, 'v', v_versions, 'p', v_positions, 'ph', v_heads, 'h', v_hashes);
   END IF;
   RETURN json_build_object('w', false, 'v', v_versions, 'k', v_known);
 END
@@ -280,6 +422,18 @@ BEGIN
 END
 $fn$;`,
   },
+  {
+    version: 3,
+    description: 'hash chains: prev_hash and hash per event, head_hash per stream, the chaining append function; existing events hashed',
+    sql: (s) => `
+ALTER TABLE ${s}.events ADD COLUMN prev_hash text, ADD COLUMN hash text;
+ALTER TABLE ${s}.streams ADD COLUMN head_hash text;
+DROP FUNCTION ${s}.append(text[], text[], int[], int[], uuid[], text[], int[], text[], text[], text[]);
+${chainedAppendFunction(s)}`,
+    // Events recorded before this version get their chain now, computed by the kernel: the chain
+    // vouches for the history from the moment of the migration on (docs/audit.md, "Limits").
+    after: (client, s) => backfillHashes(client, s),
+  },
 ];
 
 /** The newest schema version this code knows. */
@@ -324,6 +478,7 @@ export const migrate = async (pool: Pool, schema: string, target: string): Promi
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
       await client.query(m.sql(s));
+      await m.after?.(client, s);
       await client.query(`INSERT INTO ${s}.schema_migrations (version, description) VALUES ($1, $2)`, [m.version, m.description]);
       applied.push(m.version);
     }

@@ -29,7 +29,8 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
-import { appendStatement, toAppendArgs } from './appendSql.js';
+import { appendStatement, contentHashesByStream, toAppendArgs } from './appendSql.js';
+import { sha256Native } from './backfill.js';
 import { createCheckpointStore } from './checkpoints.js';
 import { isTransientConflict, isUniqueViolation, toStoreError } from './errors.js';
 import { createNotifier } from './notifier.js';
@@ -87,9 +88,16 @@ interface EventRow {
   data: RecordedEvent['data'];
   metadata: RecordedEvent['metadata'];
   occurred_at: string;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
-const EVENT_COLUMNS = 'global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at';
+const EVENT_COLUMNS =
+  'global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at, prev_hash, hash';
+
+/** The chain fields, when the row has them (every row does once migration 3 hashed the older ones). */
+const chainOf = (prevHash: string | null, hash: string | null): { prevHash?: string | null; hash?: string } =>
+  hash === null ? {} : { prevHash, hash };
 
 const toRecorded = (row: EventRow): RecordedEvent => ({
   type: row.type,
@@ -101,15 +109,34 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
   streamId: row.stream_id,
   streamVersion: Number(row.stream_version),
   globalPosition: Number(row.global_position),
+  ...chainOf(row.prev_hash, row.hash),
 });
 
-/** What the append function answers: `w` written; `v` versions per request; `p` positions; `k` already recorded ids. */
+/**
+ * What the append function answers: `w` written; `v` versions per request; `p` positions; `k` already
+ * recorded ids; `ph` the head hash each request chained onto; `h` the new events' hashes in call order.
+ */
 interface AppendAnswer {
   readonly w: boolean;
   readonly v: readonly number[];
   readonly p?: readonly number[];
-  /** [request (1-based), eventId, streamVersion, type, globalPosition, data, metadata, schemaVersion, occurredAt, streamId] */
-  readonly k?: readonly (readonly [number, string, number, string, number, unknown, unknown, number, string, string])[];
+  readonly ph?: readonly (string | null)[];
+  readonly h?: readonly string[];
+  /** [request (1-based), eventId, streamVersion, type, globalPosition, data, metadata, schemaVersion, occurredAt, streamId, prevHash, hash] */
+  readonly k?: readonly (readonly [
+    number,
+    string,
+    number,
+    string,
+    number,
+    unknown,
+    unknown,
+    number,
+    string,
+    string,
+    string | null,
+    string | null,
+  ])[];
 }
 
 const positiveInt = (value: unknown, field: string, fallback: number): E.Either<ValidationError, number> =>
@@ -227,27 +254,36 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
       }
     };
 
-  const appendOnce = async (p: pg.Pool, prepared: readonly PreparedRequest[]): Promise<E.Either<StoreError, AppendResult>> => {
+  const appendOnce = async (
+    p: pg.Pool,
+    prepared: readonly PreparedRequest[],
+    contentHashes: ReadonlyMap<string, readonly string[]>,
+  ): Promise<E.Either<StoreError, AppendResult>> => {
     const { rows } = await p.query<{ r: AppendAnswer }>({
-      name: 'selfprov_append',
+      name: 'selfprov_append_v3',
       text: appendStatement(s),
-      values: toAppendArgs(prepared) as unknown as unknown[],
+      values: toAppendArgs(prepared, contentHashes) as unknown as unknown[],
     });
     const answer = rows[0]?.r;
     if (!answer) return E.left(storeUnavailable('the append function returned nothing', false));
-    return interpret(prepared, answer);
+    return interpret(prepared, answer, contentHashes);
   };
 
-  const interpret = (prepared: readonly PreparedRequest[], answer: AppendAnswer): E.Either<StoreError, AppendResult> => {
+  const interpret = (
+    prepared: readonly PreparedRequest[],
+    answer: AppendAnswer,
+    contentHashes: ReadonlyMap<string, readonly string[]>,
+  ): E.Either<StoreError, AppendResult> => {
     const known = answer.k ?? [];
     const snapshots = new Map<string, StreamSnapshot>();
     prepared.forEach((request, i) => {
       const existing = new Map<string, { streamVersion: number; type: string }>();
       for (const k of known) if (k[0] === i + 1) existing.set(k[1], { streamVersion: k[2], type: k[3] });
-      snapshots.set(request.streamId, { version: answer.v[i] ?? -1, existing });
+      snapshots.set(request.streamId, { version: answer.v[i] ?? -1, existing, lastHash: answer.ph?.[i] ?? null });
     });
-    // The kernel decides, from the snapshot the function read under its locks, exactly as for every store.
-    const plans = planAppend(prepared, snapshots);
+    // The kernel decides, from the snapshot the function read under its locks, exactly as for every
+    // store; its chain links must be the ones the function stored.
+    const plans = planAppend(prepared, snapshots, { digest: sha256Native, contentHashes });
     // Cannot happen unless the SQL function and planAppend drift apart: say so rather than guess.
     const diverged = () =>
       E.left(
@@ -261,6 +297,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     if (writes !== answer.w) return diverged();
     const positions = answer.p ?? [];
     let next = 0;
+    let chainDiverged = false;
     const streams: StreamAppendResult[] = plans.right.map((plan) => {
       const index = prepared.findIndex((r) => r.streamId === plan.streamId);
       const request = prepared[index] as PreparedRequest;
@@ -280,6 +317,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
               streamId: k[9],
               streamVersion: k[2],
               globalPosition: k[4],
+              ...chainOf(k[10], k[11]),
             }),
           );
         return { streamId: plan.streamId, nextExpectedVersion: answer.v[index] ?? -1, events };
@@ -290,13 +328,23 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
           streamId: plan.streamId,
           streamVersion: plan.firstVersion + i,
           globalPosition: positions[next + i] as number,
+          prevHash: plan.links[i]?.prevHash ?? null,
+          hash: plan.links[i]?.hash as string,
         }),
       );
+      for (let i = 0; i < events.length; i++) if (events[i]?.hash !== answer.h?.[next + i]) chainDiverged = true;
       next += events.length;
       return { streamId: plan.streamId, nextExpectedVersion: plan.firstVersion + events.length - 1, events };
     });
     // Positions are handed out in call order; the write plans above consumed them in that order too.
     if (answer.w) notifier.bump();
+    if (chainDiverged)
+      return E.left(
+        storeUnavailable(
+          'the append function chained hashes the kernel computes otherwise (a bug); `selfprov audit verify` will say where',
+          false,
+        ),
+      );
     const lastGlobalPosition = Math.max(0, ...streams.flatMap((r) => r.events.map((e) => e.globalPosition)));
     return E.right({ streams, lastGlobalPosition, idempotentReplay: plans.right.some((p) => p.kind === 'replay') });
   };
@@ -317,10 +365,12 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     if (closed) return async () => E.left(storeClosed());
     const prepared = prepareAppend(requests, ports);
     if (E.isLeft(prepared)) return async () => prepared;
+    // Hashed once, before any attempt: the content does not depend on where the events land.
+    const contentHashes = contentHashesByStream(prepared.right);
     return run(async (p) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await appendOnce(p, prepared.right);
+          return await appendOnce(p, prepared.right, contentHashes);
         } catch (cause) {
           if (closed || !isTransientConflict(cause)) throw cause;
           if (attempt >= MAX_ATTEMPTS) {

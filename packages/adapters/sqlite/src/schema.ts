@@ -1,4 +1,5 @@
-import { type StoreUnavailable, storeUnavailable } from '@selfprov/core';
+import { createHash } from 'node:crypto';
+import { contentHashOf, type EventMetadata, type JsonValue, linkHashOf, type StoreUnavailable, storeUnavailable } from '@selfprov/core';
 import type Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 
@@ -7,7 +8,54 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /** Work SQL cannot do, run after `sql` in the same transaction (e.g. hashing existing rows). */
+  readonly run?: (db: Database.Database) => void;
 }
+
+/** SHA-256 of the hash chains, native: identical to the core's pure one (the core's tests prove it), faster. */
+export const sha256Native = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * Hashes the events recorded before the file had hash chains (migration 6), stream by stream in
+ * version order, exactly as the kernel does for new events. Runs inside the migration's
+ * transaction: a crash leaves the file at version 5, untouched. Reads keyset pages of 1,000 rows,
+ * so memory stays bounded whatever the log's size.
+ */
+const backfillHashes = (db: Database.Database): void => {
+  const update = db.prepare('UPDATE events SET prev_hash = ?, hash = ? WHERE position = ?');
+  const page = db
+    .prepare(
+      `SELECT position, stream_id, stream_version, event_id, type, data, metadata, schema_version, occurred_at
+         FROM events WHERE (stream_id, stream_version) > (?, ?) ORDER BY stream_id, stream_version LIMIT 1000`,
+    )
+    .raw();
+  let stream = '';
+  let version = -1;
+  let head: string | null = null;
+  for (;;) {
+    const rows = page.all(stream, version) as [number, string, number, string, string, string, string, number, string][];
+    if (rows.length === 0) return;
+    for (const [position, streamId, streamVersion, eventId, type, data, metadata, schemaVersion, occurredAt] of rows) {
+      const prevHash = streamId === stream && streamVersion > 0 ? head : null;
+      const content = contentHashOf(
+        {
+          streamId,
+          eventId,
+          type,
+          schemaVersion,
+          occurredAt,
+          data: JSON.parse(data) as JsonValue,
+          metadata: JSON.parse(metadata) as EventMetadata,
+        },
+        sha256Native,
+      );
+      head = linkHashOf(prevHash, streamVersion, content, sha256Native);
+      update.run(prevHash, head, position);
+      stream = streamId;
+      version = streamVersion;
+    }
+  }
+};
 
 /**
  * The schema, as an ordered list of migrations. Append new steps at the end; never edit a
@@ -94,6 +142,17 @@ export const migrations: readonly Migration[] = [
         erased_at TEXT NOT NULL
       ) STRICT, WITHOUT ROWID;`,
   },
+  {
+    // Hash chains (docs/audit.md): each event's hash and its stream predecessor's. Events recorded
+    // before this version are hashed now, by the kernel's rule: the chain vouches for them from the
+    // migration on.
+    version: 6,
+    name: 'hash chains',
+    sql: `
+      ALTER TABLE events ADD COLUMN prev_hash TEXT;
+      ALTER TABLE events ADD COLUMN hash TEXT;`,
+    run: backfillHashes,
+  },
 ];
 
 /** The schema version this code writes and reads. */
@@ -141,6 +200,7 @@ export const migrateSchema = (
       for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
         if (m.version > target || applied.has(m.version)) continue;
         db.exec(m.sql);
+        m.run?.(db);
         record.run(m.version, m.name, now);
         done.push(m.version);
       }

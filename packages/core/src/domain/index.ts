@@ -13,6 +13,8 @@
  * @packageDocumentation
  */
 
+export * from './audit/replay.js';
+export * from './audit/trail.js';
 export * from './configuration.js';
 export * from './credentials/index.js';
 export * from './directoryNumber/codecs.js';

@@ -1,6 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { type Sha256Hex, sha256Hex } from '../kernel/sha256.js';
 import type { ExpectedVersion } from './envelope.js';
 import { type IdempotencyConflict, idempotencyConflict, type WrongExpectedVersion, wrongExpectedVersion } from './errors.js';
+import { type ChainLink, contentHashOf, linkChain } from './hashChain.js';
 import type { PreparedRequest } from './validation.js';
 
 /** What an adapter knows of a stream when it plans an append (read inside its transaction). */
@@ -9,11 +11,22 @@ export interface StreamSnapshot {
   readonly version: number;
   /** Where the request's event ids already stand in this stream, if anywhere. */
   readonly existing: ReadonlyMap<string, { readonly streamVersion: number; readonly type: string }>;
+  /**
+   * `hash` of the stream's last event: the new events chain onto it. `null` (or absent) when
+   * the stream is empty, or its last event carries no hash (written by a foreign tool).
+   */
+  readonly lastHash?: string | null;
 }
 
 /** The outcome for one stream of an append call. */
 export type StreamPlan =
-  | { readonly kind: 'write'; readonly streamId: string; readonly firstVersion: number }
+  | {
+      readonly kind: 'write';
+      readonly streamId: string;
+      readonly firstVersion: number;
+      /** `prevHash` and `hash` of each new event, in order: what the adapter stores with it. */
+      readonly links: readonly ChainLink[];
+    }
   | { readonly kind: 'check'; readonly streamId: string; readonly version: number }
   | { readonly kind: 'replay'; readonly streamId: string; readonly firstVersion: number; readonly count: number };
 
@@ -41,17 +54,46 @@ const matchRecorded = (request: PreparedRequest, snapshot: StreamSnapshot): E.Ei
   return E.right({ kind: 'replay', streamId, firstVersion: first.streamVersion, count: events.length });
 };
 
+/** How {@link planAppend} hashes: both optional. */
+export interface PlanOptions {
+  /** SHA-256 to use (default: the core's pure one). Adapters may pass a native one: results are identical. */
+  readonly digest?: Sha256Hex;
+  /** Content hashes the adapter already computed (by stream id, one per event, from {@link contentHashesOf}). */
+  readonly contentHashes?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The content hash of each event of a prepared request (see `hashChain.ts`). */
+export const contentHashesOf = (request: PreparedRequest, digest: Sha256Hex = sha256Hex): string[] =>
+  request.events.map((e) =>
+    contentHashOf(
+      {
+        streamId: request.streamId,
+        eventId: e.eventId,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        occurredAt: e.occurredAt,
+        data: e.data,
+        metadata: e.metadata,
+      },
+      digest,
+    ),
+  );
+
 /**
  * Plans a whole (multi-stream) append from what the adapter read inside its
  * transaction. Idempotency comes first: a retry of an append that already
  * succeeded carries stale expectations and must still get the original result,
  * so either every stream with events is a replay, or none is and every
- * expectation is checked.
+ * expectation is checked. Write plans carry the hash chain links of the new
+ * events, chained onto each snapshot's `lastHash`: the one place every adapter
+ * gets its hashes from.
  */
 export const planAppend = (
   requests: readonly PreparedRequest[],
   snapshots: ReadonlyMap<string, StreamSnapshot>,
+  options: PlanOptions = {},
 ): E.Either<WrongExpectedVersion | IdempotencyConflict, readonly StreamPlan[]> => {
+  const digest = options.digest ?? sha256Hex;
   const snapshotOf = (streamId: string): StreamSnapshot => snapshots.get(streamId) ?? { version: -1, existing: new Map() };
   const withEvents = requests.filter((r) => r.events.length > 0);
   const replays: StreamPlan[] = [];
@@ -75,11 +117,18 @@ export const planAppend = (
   for (const request of requests) {
     const { version } = snapshotOf(request.streamId);
     if (!expectationHolds(request.expected, version)) return E.left(wrongExpectedVersion(request.streamId, request.expected, version));
-    plans.push(
-      request.events.length === 0
-        ? { kind: 'check', streamId: request.streamId, version }
-        : { kind: 'write', streamId: request.streamId, firstVersion: version + 1 },
-    );
+  }
+  // Hashes only once every expectation is known to hold: a refused call costs no hashing.
+  for (const request of requests) {
+    const snapshot = snapshotOf(request.streamId);
+    const { version } = snapshot;
+    if (request.events.length === 0) {
+      plans.push({ kind: 'check', streamId: request.streamId, version });
+      continue;
+    }
+    const contents = options.contentHashes?.get(request.streamId) ?? contentHashesOf(request, digest);
+    const links = linkChain(version + 1, version < 0 ? null : (snapshot.lastHash ?? null), contents, digest);
+    plans.push({ kind: 'write', streamId: request.streamId, firstVersion: version + 1, links });
   }
   return E.right(plans);
 };

@@ -52,6 +52,15 @@ export interface RecordedEvent<Type extends string = string, Data extends JsonVa
   readonly streamVersion: number;
   /** Strictly increasing across the whole store, starting at 1; usable as a checkpoint. */
   readonly globalPosition: number;
+  /**
+   * Hash chain (see `hashChain.ts` and docs/audit.md): the `hash` of the stream's previous event,
+   * `null` for version 0. Every selfprov store writes both fields (the contract suite checks it);
+   * they are absent only on events a foreign tool wrote into a shared KurrentDB, which
+   * `selfprov audit verify` reports as unchained.
+   */
+  readonly prevHash?: string | null;
+  /** SHA-256 (hex) of this event's content, its stream version and `prevHash`. */
+  readonly hash?: string;
 }
 
 /**

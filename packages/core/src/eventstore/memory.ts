@@ -1,10 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { JsonValue } from '../kernel/json.js';
+import type { Sha256Hex } from '../kernel/sha256.js';
 import { type Runtime, systemRuntime } from '../runtime/ports.js';
 import { planAppend, type StreamSnapshot } from './appendPlan.js';
 import type { ExpectedVersion, NewEvent, RecordedEvent } from './envelope.js';
 import { type StoreError, storeClosed, storeUnavailable } from './errors.js';
+import type { ChainLink } from './hashChain.js';
 import type { AppendRequest, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, StreamAppendResult } from './port.js';
 import { sliceStream } from './reading.js';
 import { catchUpSubscription } from './subscription.js';
@@ -46,7 +48,13 @@ const freezeJson = (value: JsonValue): void => {
 };
 
 /** Builds the recorded event, frozen through: envelope, metadata (and its actor) and data. */
-const record = (e: PreparedEvent, streamId: string, streamVersion: number, globalPosition: number): RecordedEvent => {
+const record = (
+  e: PreparedEvent,
+  streamId: string,
+  streamVersion: number,
+  globalPosition: number,
+  link: ChainLink | undefined,
+): RecordedEvent => {
   freezeJson(e.data);
   Object.freeze(e.metadata.actor);
   Object.freeze(e.metadata);
@@ -60,10 +68,21 @@ const record = (e: PreparedEvent, streamId: string, streamVersion: number, globa
     streamId,
     streamVersion,
     globalPosition,
+    prevHash: link?.prevHash ?? null,
+    hash: link?.hash as string,
   });
 };
 
 const NO_EVENTS: ReadonlyMap<string, { streamVersion: number; type: string }> = new Map();
+
+/** Options of {@link createMemoryEventStore}. */
+export interface MemoryEventStoreOptions {
+  /**
+   * SHA-256 of the hash chains (default: the core's pure one). Hosts with a native one (Node's
+   * `node:crypto`, `@selfprov/node`'s `nodeSha256Hex`) pass it for speed: the hashes are identical.
+   */
+  readonly digest?: Sha256Hex;
+}
 
 /** The in-memory store: tests, examples, and the `memory:` store URL. */
 export interface MemoryEventStore extends EventStore {
@@ -76,8 +95,9 @@ export interface MemoryEventStore extends EventStore {
  * (atomic multi-stream appends, idempotency, catch-up subscriptions); state is
  * lost when the process ends.
  */
-export const createMemoryEventStore = (runtime: Partial<Runtime> = {}): MemoryEventStore => {
+export const createMemoryEventStore = (runtime: Partial<Runtime> = {}, options: MemoryEventStoreOptions = {}): MemoryEventStore => {
   const ports = { ...systemRuntime(), ...runtime };
+  const planOptions = options.digest ? { digest: options.digest } : {};
   const all: RecordedEvent[] = [];
   const streams = new Map<string, StreamState>();
   const waiters = new Set<() => void>();
@@ -120,9 +140,10 @@ export const createMemoryEventStore = (runtime: Partial<Runtime> = {}): MemoryEv
               (existing as Map<string, RecordedEvent>).set(e.eventId, found);
             }
           }
-        snapshots.set(request.streamId, { version: (stream?.events.length ?? 0) - 1, existing });
+        const last = stream?.events[stream.events.length - 1];
+        snapshots.set(request.streamId, { version: (stream?.events.length ?? 0) - 1, existing, lastHash: last?.hash ?? null });
       }
-      const plans = planAppend(prepared.right, snapshots);
+      const plans = planAppend(prepared.right, snapshots, planOptions);
       if (E.isLeft(plans)) return plans;
       const results: StreamAppendResult[] = [];
       const replay = plans.right.some((p) => p.kind === 'replay');
@@ -141,7 +162,7 @@ export const createMemoryEventStore = (runtime: Partial<Runtime> = {}): MemoryEv
           if (stream === undefined) streams.set(plan.streamId, state);
           const recorded: RecordedEvent[] = [];
           for (const e of request?.events ?? []) {
-            const r = record(e, plan.streamId, plan.firstVersion + recorded.length, all.length + 1);
+            const r = record(e, plan.streamId, plan.firstVersion + recorded.length, all.length + 1, plan.links[recorded.length]);
             all.push(r);
             state.events.push(r);
             indexEvent(state, r);

@@ -34,6 +34,40 @@ export interface PersonalDataOptions {
 }
 
 /**
+ * Opens the personal data of recorded events read from the RAW store (audit tools read the raw
+ * log, to check hashes over what is stored, and open only what they show): each sealed
+ * `data.personal` is decrypted, or reads as {@link ERASED} with `$erased: true` once its subject's
+ * key is gone. Events without sealed data pass through unchanged. Keys are looked up once per call.
+ */
+export const createPersonalDataReader =
+  (options: Pick<PersonalDataOptions, 'keys' | 'cipher'>) =>
+  async (events: readonly RecordedEvent[]): Promise<E.Either<StoreError, RecordedEvent[]>> => {
+    const keyCache = new Map<string, Uint8Array | undefined>();
+    const out: RecordedEvent[] = [];
+    for (const event of events) {
+      const personal = (event.data as { personal?: unknown })?.personal;
+      if (!isSealed(personal)) {
+        out.push(event);
+        continue;
+      }
+      if (!keyCache.has(personal.subject)) {
+        const key = await options.keys.keyFor(personal.subject, false)();
+        if (E.isLeft(key)) return key;
+        keyCache.set(personal.subject, key.right);
+      }
+      const key = keyCache.get(personal.subject);
+      const clear: Record<string, JsonValue> = {};
+      for (const [name, sealedValue] of Object.entries(personal.fields)) {
+        const text = key === undefined ? undefined : await options.cipher.decrypt(key, sealedValue);
+        clear[name] = text === undefined ? ERASED : (JSON.parse(text) as JsonValue);
+      }
+      if (key === undefined) clear.$erased = true;
+      out.push({ ...event, data: { ...(event.data as Record<string, JsonValue>), personal: clear } });
+    }
+    return E.right(out);
+  };
+
+/**
  * The same store, with `data.personal` encrypted per subject on the way in and
  * decrypted on the way out (streams, global log, subscriptions). After
  * `keys.erase(subject)`, every personal field of that subject reads as
@@ -80,31 +114,7 @@ export const withPersonalDataProtection = (store: EventStore, options: PersonalD
       return E.right(out);
     };
 
-  const open = async (events: readonly RecordedEvent[]): Promise<E.Either<StoreError, RecordedEvent[]>> => {
-    const keyCache = new Map<string, Uint8Array | undefined>();
-    const out: RecordedEvent[] = [];
-    for (const event of events) {
-      const personal = (event.data as { personal?: unknown })?.personal;
-      if (!isSealed(personal)) {
-        out.push(event);
-        continue;
-      }
-      if (!keyCache.has(personal.subject)) {
-        const key = await options.keys.keyFor(personal.subject, false)();
-        if (E.isLeft(key)) return key;
-        keyCache.set(personal.subject, key.right);
-      }
-      const key = keyCache.get(personal.subject);
-      const clear: Record<string, JsonValue> = {};
-      for (const [name, sealedValue] of Object.entries(personal.fields)) {
-        const text = key === undefined ? undefined : await options.cipher.decrypt(key, sealedValue);
-        clear[name] = text === undefined ? ERASED : (JSON.parse(text) as JsonValue);
-      }
-      if (key === undefined) clear.$erased = true;
-      out.push({ ...event, data: { ...(event.data as Record<string, JsonValue>), personal: clear } });
-    }
-    return E.right(out);
-  };
+  const open = createPersonalDataReader(options);
 
   const appendMulti: EventStore['appendMulti'] = (requests) => async () => {
     const sealed = await sealRequests(requests)();

@@ -70,7 +70,11 @@ export interface ProjectionRunnerOptions<State> {
   readonly store: EventStore;
   readonly projection: Projection<State>;
   readonly checkpoints?: CheckpointStore;
-  /** Save a checkpoint after this many folded events (default 10,000) and at the end of each catch-up. */
+  /**
+   * Save a checkpoint after this many folded events (default 10,000), and at the end of `start` and
+   * `rebuild`. An inline `catchUp` (after each append) does not save at its end: encoding the whole
+   * snapshot after every command made each command cost O(model size).
+   */
   readonly saveEvery?: number;
   readonly pageSize?: number;
 }
@@ -110,7 +114,7 @@ export const createProjectionRunner = <State>(options: ProjectionRunnerOptions<S
     return checkpoints.save(checkpoint)();
   };
 
-  const catchUpNow = async (): Promise<E.Either<StoreError, number>> => {
+  const catchUpNow = async (saveAtEnd: boolean): Promise<E.Either<StoreError, number>> => {
     for (;;) {
       const page = await store.readAll({ after: position, maxCount: pageSize })();
       if (E.isLeft(page)) return page;
@@ -121,7 +125,7 @@ export const createProjectionRunner = <State>(options: ProjectionRunnerOptions<S
       }
       if (page.right.length < pageSize) break;
     }
-    if (sinceSave > 0) {
+    if (saveAtEnd && sinceSave > 0) {
       const saved = await save();
       if (E.isLeft(saved)) return saved;
     }
@@ -153,9 +157,9 @@ export const createProjectionRunner = <State>(options: ProjectionRunnerOptions<S
             }
           }
         }
-        return E.map(() => undefined)(await catchUpNow());
+        return E.map(() => undefined)(await catchUpNow(true));
       }),
-    catchUp: () => () => serial(catchUpNow),
+    catchUp: () => () => serial(() => catchUpNow(false)),
     follow: (onError) =>
       store.subscribe({
         after: position,
@@ -173,7 +177,7 @@ export const createProjectionRunner = <State>(options: ProjectionRunnerOptions<S
     rebuild: () => () =>
       serial(async () => {
         reset();
-        return catchUpNow();
+        return catchUpNow(true);
       }),
     saveCheckpoint: () => () => serial(save),
   };

@@ -2,8 +2,10 @@ import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { verifyStore } from '../eventstore/chainVerifier.js';
 import type { NewEvent, RecordedEvent } from '../eventstore/envelope.js';
 import type { StoreError } from '../eventstore/errors.js';
+import { eventHashOf } from '../eventstore/hashChain.js';
 import type { AppendResult, EventStore } from '../eventstore/port.js';
 import { testEvent, testEvents, uniqueStream, withTimeout } from './events.js';
 
@@ -70,6 +72,16 @@ export const defineEventStoreContract = (name: string, harness: ContractHarness)
   const assertNothingWritten = async (s: EventStore, headBefore: number, streams: string[]) => {
     assert.is(await head(s), headBefore, 'the global log must not have grown');
     for (const id of streams) assert.is((await read(s, id)).currentVersion, -1, `stream ${id} must not exist`);
+  };
+  /** A whole stream (from version 0): every event carries its chain fields, linked, and its hash recomputes with the kernel's pure SHA-256. */
+  const assertChained = (events: readonly RecordedEvent[], what: string) => {
+    let prev: string | null = null;
+    for (const e of events) {
+      assert.type(e.hash, 'string', `${what}: version ${e.streamVersion} carries a hash`);
+      assert.is(e.prevHash, prev, `${what}: version ${e.streamVersion} links to the hash of the event before it`);
+      assert.is(eventHashOf(e, prev), e.hash, `${what}: version ${e.streamVersion}'s hash recomputes`);
+      prev = e.hash ?? null;
+    }
   };
   const seeded = async (s: EventStore, n: number): Promise<string> => {
     const id = uniqueStream();
@@ -152,6 +164,7 @@ export const defineEventStoreContract = (name: string, harness: ContractHarness)
       events.map((e) => e.streamVersion),
       Array.from({ length: 15 }, (_, i) => i),
     );
+    assertChained(events, id);
   });
   test('global positions strictly increase across streams', async ({ store }) => {
     const a = uniqueStream();
@@ -439,6 +452,7 @@ export const defineEventStoreContract = (name: string, harness: ContractHarness)
         assert.is(new Set(events.map((e) => e.eventId)).size, writers * 2);
         // A writer's two events stay adjacent: each append is atomic.
         for (let i = 0; i < events.length; i += 2) assert.is(events[i]?.type.replace(/0$/, '1'), events[i + 1]?.type);
+        assertChained(events, 'concurrent appends');
       }),
       { numRuns },
     );
@@ -468,6 +482,74 @@ export const defineEventStoreContract = (name: string, harness: ContractHarness)
       }),
       { numRuns },
     );
+  });
+
+  // ---- hash chains -----------------------------------------------------------
+  test('every event carries a hash chain: linked, recomputable, the same in the append result and on read', async ({ store }) => {
+    const id = uniqueStream();
+    const first = unwrap(await append(store, id, 'no_stream', testEvents(2)), 'first');
+    const second = unwrap(await append(store, id, 1, testEvents(3)), 'second');
+    const events = (await read(store, id)).events;
+    assertChained(events, id);
+    assert.is(events[0]?.prevHash, null, 'the first event of a stream links to nothing');
+    assert.equal(
+      [...(first.streams[0]?.events ?? []), ...(second.streams[0]?.events ?? [])].map((e) => [e.prevHash, e.hash]),
+      events.map((e) => [e.prevHash, e.hash]),
+    );
+    const all = unwrap(await t(store.readAll({ maxCount: 100_000 })()), 'readAll').filter((e) => e.streamId === id);
+    assert.equal(
+      all.map((e) => e.hash),
+      events.map((e) => e.hash),
+    );
+  });
+  test('a multi-stream append chains each stream on its own', async ({ store }) => {
+    const [a, b] = [uniqueStream(), uniqueStream()];
+    unwrap(await append(store, a, 'no_stream', testEvents(2)), 'seed a');
+    const r = unwrap(
+      await t(
+        store.appendMulti([
+          { streamId: a, expected: 1, events: testEvents(2, 'A') },
+          { streamId: b, expected: 'no_stream', events: testEvents(3, 'B') },
+        ])(),
+      ),
+      'appendMulti',
+    );
+    const streamA = (await read(store, a)).events;
+    const streamB = (await read(store, b)).events;
+    assertChained(streamA, a);
+    assertChained(streamB, b);
+    assert.is(r.streams[0]?.events[0]?.prevHash, streamA[1]?.hash, 'the new events continue the existing chain');
+    assert.is(r.streams[1]?.events[0]?.prevHash, null);
+  });
+  test('an idempotent replay returns the original chain fields', async ({ store }) => {
+    const id = uniqueStream();
+    const events = withIds(testEvents(3), ids3);
+    const first = unwrap(await append(store, id, 'no_stream', events), 'first');
+    const again = unwrap(await append(store, id, 'no_stream', events), 'again');
+    assert.equal(
+      again.streams[0]?.events.map((e) => e.hash),
+      first.streams[0]?.events.map((e) => e.hash),
+    );
+  });
+  test('equal content gives equal hashes in any store (the chain depends on content only)', async ({ store }) => {
+    const id = uniqueStream();
+    const fixed = (i: number) =>
+      testEvent(
+        'Fixed',
+        { i, nested: { b: [1, 'two', null], a: true } },
+        { eventId: `aaaaaaaa-0000-4000-8000-00000000000${i}`, occurredAt: '2026-03-03T10:00:00.000Z' },
+      );
+    const r = unwrap(await append(store, id, 'no_stream', [fixed(1), fixed(2)]), 'append');
+    const [e0, e1] = r.streams[0]?.events ?? [];
+    assert.is(e0?.hash, eventHashOf({ ...fixed(1), streamId: id, streamVersion: 0, schemaVersion: 1 } as never, null));
+    assert.is(e1?.hash, eventHashOf({ ...fixed(2), streamId: id, streamVersion: 1, schemaVersion: 1 } as never, e0?.hash ?? null));
+  });
+  test('the whole log verifies (selfprov audit verify) after everything the suite wrote', async ({ store }) => {
+    for (let i = 0; i < 3; i++) unwrap(await append(store, uniqueStream(), 'any', testEvents(2)), 'append');
+    const report = await t(verifyStore(store, { pageSize: 50 })(), 'verify');
+    const r = unwrap(report, 'verifyStore');
+    assert.ok(r.ok, JSON.stringify(r.problems.slice(0, 3)));
+    assert.ok(r.events >= 6);
   });
 
   // ---- zero-event appends ---------------------------------------------------

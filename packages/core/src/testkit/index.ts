@@ -12,3 +12,4 @@ export {
 } from './credentialContract.js';
 export { deciderSpec } from './deciderSpec.js';
 export { testEvent, testEvents, uniqueStream, withTimeout } from './events.js';
+export { defineTamperingSuite, type TamperHarness } from './tampering.js';

@@ -59,12 +59,22 @@ export const autoRegisterPhone = (
   const clusterStream = streams.cluster(clusterId);
   const phoneStream = streams.phone(deviceName);
   let candidate: string | undefined;
+  const claimed = deps.claimedNumbers;
+  const claims = claimed?.get(clusterId) ?? new Set<string>();
+  if (claimed && !claimed.has(clusterId)) claimed.set(clusterId, claims);
+  const release = () => {
+    if (candidate !== undefined) claims.delete(candidate);
+  };
 
   const command: MultiStreamCommand<DomainError> = {
     streams: () => async () => {
       const caught = await deps.readModels.catchUp()();
       if (E.isLeft(caught)) return caught;
-      candidate = deps.readModels.lowestFreeDirectoryNumber(clusterId);
+      release();
+      // The lowest free number nobody in this process is reserving yet; if all are, the lowest (the store arbitrates).
+      const free = deps.readModels.freeDirectoryNumbers(clusterId, claims.size + 1);
+      candidate = free.find((dn) => !claims.has(dn)) ?? free[0];
+      if (candidate !== undefined && claimed) claims.add(candidate);
       return E.right([clusterStream, phoneStream, ...(candidate === undefined ? [] : [streams.directoryNumber(clusterId, candidate)])]);
     },
     decide: (loaded) => {
@@ -134,6 +144,13 @@ export const autoRegisterPhone = (
   const ctx = contextWith(deps.runtime, context, { actor: { kind: 'device', id: deviceName }, channel: 'sip' });
   return pipe(
     runWorkflow(deps, command, ctx),
+    (task) => async () => {
+      try {
+        return await task();
+      } finally {
+        release();
+      }
+    },
     TE.map((result) => {
       const event = result.events.find((e) => e.type === 'PhoneAutoRegistered');
       const data = (event?.data ?? {}) as { deviceName?: string; directoryNumber?: string; clusterId?: string };

@@ -109,7 +109,14 @@ export const createSelfProvisioning = (options: SelfProvisioningOptions): SelfPr
       readModels.catchUp(),
       TE.orElse(() => TE.right<StoreError, void>(undefined)),
     );
-  const deps: WorkflowDeps = { store, runtime, readModels, afterAppend, ...(options.retry ? { retry: options.retry } : {}) };
+  const deps: WorkflowDeps = {
+    store,
+    runtime,
+    readModels,
+    afterAppend,
+    claimedNumbers: new Map(),
+    ...(options.retry ? { retry: options.retry } : {}),
+  };
   const commandDeps = { store, runtime, afterAppend, ...(options.retry ? { retry: options.retry } : {}) };
 
   const run = (

@@ -24,6 +24,12 @@ export interface WorkflowDeps {
   readonly retry?: RetryPolicy;
   /** Runs after each successful append (the facade catches its read models up inline). */
   readonly afterAppend?: () => TE.TaskEither<StoreError, void>;
+  /**
+   * Directory numbers this process is reserving right now, per cluster. Concurrent
+   * auto-registrations in one process then aim at different free numbers instead of
+   * all racing for the lowest one (the store still decides: a number can never be held twice).
+   */
+  readonly claimedNumbers?: Map<string, Set<string>>;
 }
 
 /** Who asks, through which channel; `commandId` makes a retried request a no-op. Defaults are filled in. */
@@ -48,7 +54,16 @@ const STALE = 'stale_plan';
 export const stale = (why: string): DomainError => domainError(STALE, why);
 
 /** How many times a stale plan is redone (each time after catching the read models up). */
-const MAX_REPLANS = 8;
+const MAX_REPLANS = 12;
+
+/**
+ * Pause before re-planning: exponential with jitter (2, 4, 8... ms, capped at 200 ms), so
+ * processes that lost the same race do not collide again in lockstep.
+ */
+const replanDelay = (attempt: number, random: WorkflowDeps['runtime']['random']): number => {
+  const ceiling = Math.min(200, 2 ** attempt);
+  return Math.round(ceiling * (0.5 + (random.bytes(1)[0] ?? 128) / 510));
+};
 
 /**
  * Runs a multi-stream command, replanning when its decision finds the plan stale
@@ -69,7 +84,7 @@ export const runWorkflow =
       ...(deps.afterAppend ? { afterAppend: deps.afterAppend } : {}),
     };
     for (let attempt = 0; attempt < MAX_REPLANS; attempt++) {
-      if (attempt > 0) await deps.runtime.timers.sleep(1);
+      if (attempt > 0) await deps.runtime.timers.sleep(replanDelay(attempt, deps.runtime.random));
       const result = await handleMultiStreamCommand<DomainError>(handlerDeps, command, context)();
       if (E.isRight(result) || result.left.code !== STALE) return result;
     }

@@ -17,20 +17,26 @@ export const streams = {
   ivrCall: (callId: string) => `ivr-call-${callId}`,
 } as const;
 
+/** Longest prefixes first: `user-profile-` before `user-`. Built once (this runs for every event a read model folds). */
+const prefixes: readonly (readonly [string, keyof typeof streams])[] = [
+  ['cti-route-point-', 'ctiRoutePoint'],
+  ['application-user-', 'applicationUser'],
+  ['user-profile-', 'userProfile'],
+  ['feature-group-template-', 'featureGroupTemplate'],
+  ['cluster-', 'cluster'],
+  ['udt-', 'deviceTemplate'],
+  ['ult-', 'lineTemplate'],
+  ['user-', 'user'],
+  ['phone-', 'phone'],
+  ['dn-', 'directoryNumber'],
+  ['ivr-call-', 'ivrCall'],
+];
+
 /** Inverse of the catalogue: which kind of stream an id names (for read models and audit). */
 export const streamKind = (streamId: string): keyof typeof streams | undefined => {
-  const prefixes: [string, keyof typeof streams][] = [
-    ['cti-route-point-', 'ctiRoutePoint'],
-    ['application-user-', 'applicationUser'],
-    ['user-profile-', 'userProfile'],
-    ['feature-group-template-', 'featureGroupTemplate'],
-    ['cluster-', 'cluster'],
-    ['udt-', 'deviceTemplate'],
-    ['ult-', 'lineTemplate'],
-    ['user-', 'user'],
-    ['phone-', 'phone'],
-    ['dn-', 'directoryNumber'],
-    ['ivr-call-', 'ivrCall'],
-  ];
-  return prefixes.find(([p]) => streamId.startsWith(p))?.[1];
+  for (let i = 0; i < prefixes.length; i++) {
+    const entry = prefixes[i] as readonly [string, keyof typeof streams];
+    if (streamId.startsWith(entry[0])) return entry[1];
+  }
+  return undefined;
 };

@@ -1,0 +1,582 @@
+// The server driven by small raw peers (node:dgram, node:net) for what needs single
+// messages looked at: registrar rules and refusals, malformed input, transactions,
+// dialog edge cases, RTP, and the resync after an administrator provisions a phone.
+import { createSocket } from 'node:dgram';
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { assignedDn, demoApp, type Harness, registerText, startHarness, type TestPeer, tcpPeer, udpPeer } from './harness.support.js';
+import { header, headerValues, type SipMessage, type SipResponse, tagOf } from './message.js';
+import { buildRtp, buildTelephoneEvent, parseRtp } from './rtp.js';
+import { parseSdp } from './sdp.js';
+
+const MAC = '001122334455';
+const DEVICE = `SEP${MAC}`;
+
+const warningOf = (m: SipMessage | undefined) => (m ? header(m, 'Warning') : undefined);
+
+const phone = async (h: Harness, deviceName = DEVICE) => {
+  const p = await h.app.selfProvisioning.phone(deviceName)();
+  assert.ok(E.isRight(p));
+  return p.right;
+};
+
+const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 5000) => {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return true;
+};
+
+/** One shared server for the registrar and transport tests (each test uses its own MACs). */
+let shared: Harness;
+test.before(async () => {
+  shared = await startHarness({ registrar: { minExpires: 1, maxExpires: 7200 } });
+});
+test.after(async () => {
+  await shared.close();
+});
+
+test('a new device auto-registers; the 200 names its DN and Contact; a refresh keeps the DN; a stale CSeq is refused', async () => {
+  const peer = await udpPeer({ port: shared.sip.udpPort });
+  try {
+    peer.send(
+      registerText({ peerPort: peer.port, user: DEVICE, callId: 'lifecycle', cseq: 5, extra: ['User-Agent: Cisco-CP8845/14.2.1'] }),
+    );
+    const first = await peer.response();
+    assert.is(first?.status, 200);
+    assert.is(assignedDn(first), '1000');
+    assert.is(headerValues(first ?? { headers: [] }, 'Contact')[0], `<sip:${DEVICE}@127.0.0.1:${peer.port}>;expires=3600`);
+    const p = await phone(shared);
+    assert.is(p?.model, 'Cisco-CP8845/14.2.1');
+    assert.is(p?.registered, true);
+
+    peer.send(registerText({ peerPort: peer.port, user: DEVICE, callId: 'lifecycle', cseq: 6, expires: 999_999 }));
+    const refresh = await peer.response();
+    assert.is(refresh?.status, 200);
+    assert.is(assignedDn(refresh), '1000');
+    assert.ok(header(refresh ?? { headers: [] }, 'Contact')?.endsWith(';expires=7200'), 'expires above the maximum is shortened');
+
+    peer.send(registerText({ peerPort: peer.port, user: DEVICE, callId: 'lifecycle', cseq: 6 }));
+    const stale = await peer.response();
+    assert.is(stale?.status, 500);
+    assert.is(stale?.reason, 'Out of Order');
+  } finally {
+    peer.close();
+  }
+});
+
+test('Expires: 0 unregisters (domain told), a new REGISTER of the known device refreshes it; Contact * needs Expires 0', async () => {
+  const peer = await udpPeer({ port: shared.sip.udpPort });
+  const device = 'SEP00000000AA01';
+  try {
+    peer.send(registerText({ peerPort: peer.port, user: device }));
+    const dn = assignedDn(await peer.response());
+    assert.ok(dn);
+    peer.send(registerText({ peerPort: peer.port, user: device, expires: 0 }));
+    const gone = await peer.response();
+    assert.is(gone?.status, 200);
+    assert.is(header(gone ?? { headers: [] }, 'Contact'), undefined);
+    assert.is(shared.sip.server.binding(device), undefined);
+    assert.is((await phone(shared, device))?.registered, false);
+
+    peer.send(registerText({ peerPort: peer.port, user: device, contact: '*', expires: 60 }));
+    assert.is((await peer.response())?.status, 400);
+
+    peer.send(registerText({ peerPort: peer.port, user: device }));
+    const back = await peer.response();
+    assert.is(assignedDn(back), dn, 'a known device keeps its DN');
+    assert.is((await phone(shared, device))?.registered, true);
+
+    peer.send(registerText({ peerPort: peer.port, user: device, contact: '*', expires: 0 }));
+    assert.is((await peer.response())?.status, 200);
+    assert.is(shared.sip.server.binding(device), undefined);
+  } finally {
+    peer.close();
+  }
+});
+
+test('a binding that is not refreshed expires: the domain hears the phone unregistered', async () => {
+  const peer = await udpPeer({ port: shared.sip.udpPort });
+  const device = 'SEP00000000AA02';
+  try {
+    peer.send(registerText({ peerPort: peer.port, user: device, expires: 1 }));
+    assert.is((await peer.response())?.status, 200);
+    assert.ok(await until(async () => (await phone(shared, device))?.registered === false));
+    assert.is(shared.sip.server.binding(device), undefined);
+  } finally {
+    peer.close();
+  }
+});
+
+test('the MAC comes from +sip.instance, the user part or X-Device-MAC; none at all: 403 Device Not Identified', async () => {
+  const peer = await udpPeer({ port: shared.sip.udpPort });
+  try {
+    peer.send(
+      registerText({
+        peerPort: peer.port,
+        user: 'desk',
+        contact: `<sip:desk@127.0.0.1:${peer.port}>;+sip.instance="<urn:uuid:00000000-0000-0000-0000-00000000ab01>"`,
+      }),
+    );
+    assert.is((await peer.response())?.status, 200);
+    assert.ok(shared.sip.server.binding('SEP00000000AB01'));
+    peer.send(registerText({ peerPort: peer.port, user: '00-00-00-00-ab-02' }));
+    assert.is((await peer.response())?.status, 200);
+    assert.ok(shared.sip.server.binding('SEP00000000AB02'));
+    peer.send(registerText({ peerPort: peer.port, user: 'desk', extra: ['X-Device-MAC: 0000.0000.ab03'] }));
+    assert.is((await peer.response())?.status, 200);
+    assert.ok(shared.sip.server.binding('SEP00000000AB03'));
+
+    peer.send(registerText({ peerPort: peer.port, user: 'desk' }));
+    const refused = await peer.response();
+    assert.is(refused?.status, 403);
+    assert.is(refused?.reason, 'Device Not Identified');
+    assert.match(warningOf(refused) ?? '', /^399 127\.0\.0\.1 ".*X-Device-MAC"$/);
+  } finally {
+    peer.close();
+  }
+});
+
+test('an expiry below the minimum gets 423 with Min-Expires; a retransmitted REGISTER gets the same answer and registers once', async () => {
+  const h = await startHarness({ registrar: { minExpires: 120 } });
+  const peer = await udpPeer({ port: h.sip.udpPort });
+  try {
+    peer.send(registerText({ peerPort: peer.port, user: DEVICE, expires: 30 }));
+    const brief = await peer.response();
+    assert.is(brief?.status, 423);
+    assert.is(header(brief ?? { headers: [] }, 'Min-Expires'), '120');
+
+    const text = registerText({ peerPort: peer.port, user: DEVICE });
+    peer.send(text);
+    peer.send(text);
+    const a = await peer.response();
+    const b = await peer.response();
+    assert.is(a?.status, 200);
+    assert.equal(b, a);
+    const all = await h.app.events.readAll({ maxCount: 100_000 })();
+    assert.ok(E.isRight(all));
+    assert.is(all.right.filter((e) => e.type === 'PhoneAutoRegistered').length, 1);
+  } finally {
+    peer.close();
+    await h.close();
+  }
+});
+
+test('auto-registration disabled: 403 Auto-registration Disabled, nothing created; a known phone still refreshes', async () => {
+  const h = await startHarness();
+  const peer = await udpPeer({ port: h.sip.udpPort });
+  try {
+    peer.send(registerText({ peerPort: peer.port, user: DEVICE }));
+    assert.is((await peer.response())?.status, 200);
+    const off = await h.app.selfProvisioning.configure('cluster', { type: 'DisableAutoRegistration', clusterId: 'cluster-1' })();
+    assert.ok(E.isRight(off));
+    peer.send(registerText({ peerPort: peer.port, user: 'SEP00000000BB01' }));
+    const refused = await peer.response();
+    assert.is(refused?.status, 403);
+    assert.is(refused?.reason, 'Auto-registration Disabled');
+    assert.ok(warningOf(refused)?.includes('disabled'));
+    assert.is((await phone(h, 'SEP00000000BB01'))?.exists ?? false, false);
+    peer.send(registerText({ peerPort: peer.port, user: DEVICE }));
+    assert.is(assignedDn(await peer.response()), '1000');
+  } finally {
+    peer.close();
+    await h.close();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Malformed input and transport.
+
+const options = (peerPort: number, extra: string[] = [], transport = 'UDP') =>
+  [
+    'OPTIONS sip:127.0.0.1 SIP/2.0',
+    `Via: SIP/2.0/${transport} 127.0.0.1:${peerPort};branch=z9hG4bK-o${Math.random().toString(36).slice(2)}`,
+    'From: <sip:probe@127.0.0.1>;tag=p',
+    'To: <sip:127.0.0.1>',
+    `Call-ID: options-${Math.random()}`,
+    'CSeq: 1 OPTIONS',
+    ...extra,
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+
+test('malformed datagrams: 400 with a Warning when an answer is possible, silence otherwise; the server keeps serving', async () => {
+  const peer = await udpPeer({ port: shared.sip.udpPort });
+  try {
+    const valid = options(peer.port);
+    // Without a Call-ID, the 400 cannot carry one either (so it is read raw here).
+    const before = peer.raw.length;
+    peer.send(valid.replace(/Call-ID: .*\r\n/, ''));
+    assert.ok(await until(() => peer.raw.length > before));
+    const missing = peer.raw.at(-1)?.toString() ?? '';
+    assert.ok(missing.startsWith('SIP/2.0 400 Bad Request\r\n'), missing);
+    assert.match(missing, /\r\nWarning: 399 127\.0\.0\.1 "the Call-ID header is missing"\r\n/);
+    peer.send(valid.replace('Content-Length: 0', 'Content-Length: 500'));
+    assert.is((await peer.response())?.status, 400);
+    peer.send(valid.replace('Content-Length: 0', 'Content-Length: 40000') + 'x'.repeat(40_000));
+    const big = await peer.response();
+    assert.is(big?.status, 400);
+    assert.match(warningOf(big) ?? '', /larger than/);
+    peer.send(valid.replace('CSeq: 1 OPTIONS', 'CSeq: 1 INVITE'));
+    assert.is((await peer.response())?.status, 400);
+    peer.send(valid.slice(0, valid.indexOf('Content-Length') - 2));
+    assert.is((await peer.response())?.status, 400, 'truncated');
+    peer.send(Buffer.from([0, 1, 2, 3, 255, 254, 10, 13]));
+    peer.send('not sip at all\r\n\r\n');
+    peer.send('\r\n\r\n');
+    assert.is(await peer.next(300), undefined, 'garbage gets no answer');
+    peer.send(valid);
+    assert.is((await peer.response())?.status, 200);
+  } finally {
+    peer.close();
+  }
+});
+
+test('property: a storm of mutated and random datagrams never crashes the server', async () => {
+  const peer = await udpPeer({ port: shared.sip.udpPort });
+  try {
+    const base = Buffer.from(registerText({ peerPort: peer.port, user: 'SEP00000000CC01' }));
+    const samples = fc.sample(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 1500 }).map((b) => Buffer.from(b)),
+        fc
+          .tuple(fc.nat(base.length), fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }))
+          .map(([cut, flips]) => {
+            const b = Buffer.from(base.subarray(0, cut));
+            for (const [at, v] of flips) if (at < b.length) b[at] = v;
+            return b;
+          }),
+      ),
+      { numRuns: 600, seed: 42 },
+    );
+    for (const s of samples) peer.send(s);
+    await new Promise((r) => setTimeout(r, 300));
+    const probe = await udpPeer({ port: shared.sip.udpPort });
+    probe.send(options(probe.port));
+    assert.is((await probe.response())?.status, 200);
+    probe.close();
+  } finally {
+    peer.close();
+  }
+});
+
+test('TCP: pipelined and split messages, keep-alive pong; a broken framing gets 400 then the connection closes', async () => {
+  const peer = await tcpPeer({ port: shared.sip.tcpPort ?? 0 });
+  try {
+    const a = options(peer.port, [], 'TCP');
+    const b = options(peer.port, [], 'TCP');
+    peer.send(`${a}\r\n\r\n${b.slice(0, 30)}`);
+    peer.send(b.slice(30));
+    assert.is((await peer.response())?.status, 200);
+    assert.is((await peer.response())?.status, 200);
+    // Between the two answers: the CRLF "pong" to the CRLF CRLF "ping".
+    assert.match(Buffer.concat(peer.raw).toString(), /Content-Length: 0\r\n\r\n\r\nSIP\/2\.0 200 OK/);
+    peer.send(a.replace('Content-Length: 0', 'Content-Length: 99999999'));
+    const refused = await peer.response();
+    assert.is(refused?.status, 400);
+    assert.ok(await until(() => peer.closed));
+  } finally {
+    peer.close();
+  }
+  const again = await tcpPeer({ port: shared.sip.tcpPort ?? 0 });
+  again.send(registerText({ peerPort: again.port, user: 'SEP00000000DD01', transport: 'TCP' }));
+  assert.is((await again.response())?.status, 200);
+  again.close();
+});
+
+test('checks before any handler: Max-Forwards 0 -> 483, a foreign URI scheme -> 416, Require -> 420, SUBSCRIBE -> 405 with Allow', async () => {
+  const peer = await udpPeer({ port: shared.sip.udpPort });
+  try {
+    peer.send(options(peer.port, ['Max-Forwards: 0']));
+    assert.is((await peer.response())?.status, 483);
+    peer.send(options(peer.port).replace('OPTIONS sip:127.0.0.1', 'OPTIONS mailto:x@y'));
+    assert.is((await peer.response())?.status, 416);
+    peer.send(options(peer.port, ['Require: 100rel, timer']));
+    const ext = await peer.response();
+    assert.is(ext?.status, 420);
+    assert.is(header(ext ?? { headers: [] }, 'Unsupported'), '100rel, timer');
+    peer.send(options(peer.port).replace(/OPTIONS/g, 'SUBSCRIBE'));
+    const sub = await peer.response();
+    assert.is(sub?.status, 405);
+    assert.ok(header(sub ?? { headers: [] }, 'Allow')?.includes('INVITE'));
+  } finally {
+    peer.close();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Calls.
+
+interface Dialog {
+  readonly callId: string;
+  readonly fromTag: string;
+  toTag?: string;
+  cseq: number;
+  readonly user: string;
+}
+
+const sdpOffer = (port: number, payloads = '0 8 101') =>
+  [
+    'v=0',
+    'o=t 1 1 IN IP4 127.0.0.1',
+    's=-',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    `m=audio ${port} RTP/AVP ${payloads}`,
+    'a=rtpmap:0 PCMU/8000',
+    'a=rtpmap:8 PCMA/8000',
+    'a=rtpmap:101 telephone-event/8000',
+    '',
+  ].join('\r\n');
+
+const request = (
+  method: string,
+  peer: TestPeer,
+  d: Dialog,
+  o: { uri?: string; body?: string; type?: string; cseqMethod?: string } = {},
+) => {
+  const body = o.body ?? '';
+  return [
+    `${method} ${o.uri ?? 'sip:8000@127.0.0.1'} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bK-${method}-${d.cseq}-${Math.random().toString(36).slice(2)};rport`,
+    'Max-Forwards: 70',
+    `From: <sip:${d.user}@127.0.0.1>;tag=${d.fromTag}`,
+    `To: <sip:8000@127.0.0.1>${d.toTag ? `;tag=${d.toTag}` : ''}`,
+    `Call-ID: ${d.callId}`,
+    `CSeq: ${d.cseq} ${o.cseqMethod ?? method}`,
+    `Contact: <sip:${d.user}@127.0.0.1:${peer.port}>`,
+    ...(o.type ? [`Content-Type: ${o.type}`] : []),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
+  ].join('\r\n');
+};
+
+const dialog = (user = DEVICE): Dialog => ({ callId: `call-${Math.random().toString(36).slice(2)}@test`, fromTag: 'ft1', cseq: 1, user });
+
+/** Registers, then INVITEs the IVR; returns the 200 (or refusal) and the dialog. */
+const dial = async (peer: TestPeer, d: Dialog, body: string | null, uri?: string): Promise<SipResponse | undefined> => {
+  peer.send(request('INVITE', peer, d, { ...(uri ? { uri } : {}), ...(body !== null ? { body, type: 'application/sdp' } : {}) }));
+  const r = await peer.response(8000);
+  if (r) d.toTag = tagOf(header(r, 'To'));
+  return r;
+};
+
+const ack = (peer: TestPeer, d: Dialog, body?: string) =>
+  peer.send(request('ACK', peer, d, body ? { body, type: 'application/sdp', cseqMethod: 'ACK' } : { cseqMethod: 'ACK' }));
+
+test('INVITE refusals: an unregistered device 403, another number 404, no G.711 488; each acknowledged cleanly', async () => {
+  const peer = await udpPeer({ port: shared.sip.udpPort });
+  try {
+    const stranger = dialog('SEP00000000EE01');
+    const r403 = await dial(peer, stranger, sdpOffer(4000));
+    assert.is(r403?.status, 403);
+    assert.is(r403?.reason, 'Device Not Registered');
+    ack(peer, stranger);
+
+    peer.send(registerText({ peerPort: peer.port, user: 'SEP00000000EE02' }));
+    assert.is((await peer.response())?.status, 200);
+    const wrong = dialog('SEP00000000EE02');
+    assert.is((await dial(peer, wrong, sdpOffer(4000), 'sip:2002@127.0.0.1'))?.status, 404);
+    ack(peer, wrong);
+    const g729 = dialog('SEP00000000EE02');
+    const r488 = await dial(peer, g729, sdpOffer(4000, '18'));
+    assert.is(r488?.status, 488);
+    assert.match(warningOf(r488) ?? '', /^304 /);
+    ack(peer, g729);
+    // The 4xx were acknowledged: no repeats arrive.
+    assert.is(await peer.next(1200), undefined);
+    assert.equal(shared.sip.server.calls(), []);
+  } finally {
+    peer.close();
+  }
+});
+
+test('a call: SDP answer, prompts as RTP, keys as RFC 4733 and INFO (dtmf-relay, dtmf), 415 for other INFO, BYE ends it (the IVR hears the hang-up)', async () => {
+  const h = await startHarness();
+  const peer = await udpPeer({ port: h.sip.udpPort });
+  const rtp = createSocket('udp4');
+  await new Promise<void>((r) => rtp.bind(0, '127.0.0.1', () => r()));
+  const received: Buffer[] = [];
+  rtp.on('message', (m) => received.push(m));
+  try {
+    peer.send(registerText({ peerPort: peer.port, user: DEVICE }));
+    assert.is((await peer.response())?.status, 200);
+    const d = dialog('1000'); // the phone calls from its DN
+    const ok = await dial(peer, d, sdpOffer(rtp.address().port, '8 0 101'));
+    assert.is(ok?.status, 200);
+    const answer = parseSdp(ok?.body.toString() ?? '');
+    assert.equal(answer?.payloadTypes, [8, 101]);
+    ack(peer, d);
+    assert.ok(await until(() => received.length > 20));
+    const packets = received.map(parseRtp);
+    assert.ok(packets.every((p) => p?.payloadType === 8 && p.payload.length === 160));
+    assert.ok(
+      packets.some((p) => p?.payload.some((b) => b !== 0xd5)),
+      'the welcome prompt is heard (not only silence)',
+    );
+
+    // Language 1 as an RFC 4733 press: start, update, end x3.
+    const serverRtp = answer?.port ?? 0;
+    const send = (p: Buffer) => rtp.send(p, serverRtp, '127.0.0.1');
+    for (const [i, end] of [false, false, true, true, true].entries())
+      send(
+        buildRtp({
+          payloadType: 101,
+          marker: i === 0,
+          sequence: 10 + Math.min(i, 2),
+          timestamp: 800,
+          ssrc: 7,
+          payload: buildTelephoneEvent({ event: 1, end, volume: 10, duration: 160 * (i + 1) }),
+        }),
+      );
+    assert.ok(await until(() => h.sip.server.calls()[0]?.keys === 1));
+
+    d.cseq += 1;
+    peer.send(request('INFO', peer, d, { body: 'Signal=1\r\nDuration=160\r\n', type: 'application/dtmf-relay' }));
+    assert.is((await peer.response())?.status, 200);
+    d.cseq += 1;
+    peer.send(request('INFO', peer, d, { body: '2', type: 'application/dtmf' }));
+    assert.is((await peer.response())?.status, 200);
+    d.cseq += 1;
+    peer.send(request('INFO', peer, d, { body: '<xml/>', type: 'application/media_control+xml' }));
+    const unsupported = await peer.response();
+    assert.is(unsupported?.status, 415);
+    assert.ok(header(unsupported ?? { headers: [] }, 'Accept')?.includes('application/dtmf-relay'));
+    assert.ok(await until(() => h.sip.server.calls()[0]?.keys === 3));
+
+    const stray = { ...dialog(), toTag: 'nope' };
+    peer.send(request('INFO', peer, stray, { body: 'Signal=1', type: 'application/dtmf-relay' }));
+    assert.is((await peer.response())?.status, 481);
+
+    d.cseq += 1;
+    peer.send(request('BYE', peer, d));
+    assert.is((await peer.response())?.status, 200);
+    assert.equal(h.sip.server.calls(), []);
+    const events = await h.app.events.readAll({ maxCount: 100_000 })();
+    assert.ok(E.isRight(events));
+    const ivr = events.right.filter((e) => e.streamId.startsWith('ivr-call-')).map((e) => e.type);
+    assert.equal(ivr, ['IvrCallStarted', 'IvrKeyPressed', 'IvrKeyPressed', 'IvrKeyPressed', 'IvrCallerHungUp']);
+  } finally {
+    rtp.close();
+    peer.close();
+    await h.close();
+  }
+});
+
+test('a late offer (INVITE without SDP): the 200 offers PCMU, PCMA and telephone-event; the ACK answers', async () => {
+  const h = await startHarness();
+  const peer = await udpPeer({ port: h.sip.udpPort });
+  try {
+    peer.send(registerText({ peerPort: peer.port, user: DEVICE }));
+    await peer.response();
+    const d = dialog();
+    const ok = await dial(peer, d, null);
+    assert.is(ok?.status, 200);
+    assert.equal(parseSdp(ok?.body.toString() ?? '')?.payloadTypes, [0, 8, 101]);
+    ack(peer, d, sdpOffer(40000, '8 101'));
+    assert.ok(await until(() => h.sip.server.calls()[0]?.codec === 'PCMA'));
+  } finally {
+    peer.close();
+    await h.close();
+  }
+});
+
+test('no ACK for the 200: it is repeated, then the server ends the call with BYE', async () => {
+  const h = await startHarness({ t1Ms: 40 });
+  const peer = await udpPeer({ port: h.sip.udpPort });
+  try {
+    peer.send(registerText({ peerPort: peer.port, user: DEVICE }));
+    await peer.response();
+    const d = dialog();
+    assert.is((await dial(peer, d, sdpOffer(40000)))?.status, 200);
+    let repeats = 0;
+    let bye: SipMessage | undefined;
+    for (;;) {
+      const m = await peer.next(4000);
+      if (m === undefined) break;
+      if (m.kind === 'response' && m.status === 200) repeats += 1;
+      if (m.kind === 'request' && m.method === 'BYE') {
+        bye = m;
+        break;
+      }
+    }
+    assert.ok(repeats >= 3, `${repeats} repeats of the 200`);
+    assert.ok(bye);
+    assert.ok(await until(() => h.sip.server.calls().length === 0 || h.sip.server.calls()[0]?.state === 'ending'));
+  } finally {
+    peer.close();
+    await h.close();
+  }
+});
+
+test('provisioned by an administrator (no call): the binding moves to the extension, NOTIFY check-sync reaches the Contact', async () => {
+  const h = await startHarness();
+  const peer = await udpPeer({ port: h.sip.udpPort });
+  try {
+    peer.send(registerText({ peerPort: peer.port, user: DEVICE }));
+    assert.is(assignedDn(await peer.response()), '1000');
+    const provisioned = await h.app.selfProvisioning.provisionPhone(
+      { clusterId: 'cluster-1', deviceName: DEVICE, userId: 'bob', authentication: { method: 'pin' } },
+      { actor: { kind: 'administrator', id: 'admin' }, channel: 'admin-api' },
+    )();
+    assert.ok(E.isRight(provisioned), JSON.stringify(provisioned));
+    const notify = await peer.next(5000);
+    assert.ok(notify?.kind === 'request' && notify.method === 'NOTIFY');
+    assert.is(header(notify, 'Event'), 'check-sync');
+    assert.is(notify.uri, `sip:${DEVICE}@127.0.0.1:${peer.port}`);
+    peer.send(
+      [
+        'SIP/2.0 200 OK',
+        ...headerValues(notify, 'Via').map((v) => `Via: ${v}`),
+        `From: ${header(notify, 'From')}`,
+        `To: ${header(notify, 'To')};tag=ph`,
+        `Call-ID: ${header(notify, 'Call-ID')}`,
+        `CSeq: ${header(notify, 'CSeq')}`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    assert.ok(await until(() => h.sip.server.resyncStats().answered === 1));
+    assert.is(h.sip.server.binding(DEVICE)?.dn, '2002');
+    peer.send(registerText({ peerPort: peer.port, user: DEVICE }));
+    assert.is(assignedDn(await peer.response()), '2002');
+    // The extension names the device too (a phone registering its line after the resync).
+    peer.send(registerText({ peerPort: peer.port, user: '2002' }));
+    assert.is(assignedDn(await peer.response()), '2002');
+  } finally {
+    peer.close();
+    await h.close();
+  }
+});
+
+test('the port comes from the cluster SIP settings when none is given; stop() frees it', async () => {
+  const app = await demoApp();
+  const configured = await app.selfProvisioning.configure('cluster', {
+    type: 'SetSipPorts',
+    clusterId: 'cluster-1',
+    udp: 25060,
+    tcp: 25061,
+    tls: 25062,
+  })();
+  assert.ok(E.isRight(configured));
+  const h = await startHarness({ port: undefined }, app);
+  try {
+    assert.is(h.sip.udpPort, 25060);
+    assert.is(h.sip.tcpPort, 25061);
+  } finally {
+    await h.close();
+  }
+  const again = await startHarness({ port: 25060, tcpPort: null });
+  assert.is(again.sip.udpPort, 25060);
+  assert.is(again.sip.tcpPort, null);
+  await again.close();
+});
+
+test.run();
