@@ -31,6 +31,7 @@ export * from './ports/credentials.js';
 export * from './ports/phoneDirectory.js';
 export * from './readModel/projection.js';
 export * from './shared/catalog.js';
+export { coalesceCalls } from './shared/coalesce.js';
 export * from './shared/codecs.js';
 export * from './shared/errors.js';
 export * from './shared/features.js';

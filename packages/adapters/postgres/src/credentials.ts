@@ -1,10 +1,11 @@
 import {
   type CredentialKind,
   type CredentialPortError,
-  type CredentialRecord,
-  type CredentialState,
   type CredentialStore,
-  credentialPortError,
+  credentialRecordFromRow,
+  credentialRevisionConflict,
+  freezeCredentialRecord,
+  storedCredentialFields,
 } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
@@ -12,50 +13,6 @@ import { isTransientConflict } from './errors.js';
 import { quoteIdent } from './schema.js';
 import { mapPortError, retryingConflicts } from './securityErrors.js';
 import type { PostgresEventStore } from './store.js';
-
-/** The fields stored as JSON in `credentials.record`; subject, kind and revision are columns. */
-type StoredFields = Omit<CredentialState, 'subject' | 'kind'>;
-
-const fieldsOf = (s: CredentialState): StoredFields => ({
-  hash: s.hash,
-  history: [...s.history],
-  failedAttempts: s.failedAttempts,
-  firstFailureAt: s.firstFailureAt,
-  consecutiveFailures: s.consecutiveFailures,
-  lockout: s.lockout === null ? null : { at: s.lockout.at, until: s.lockout.until, reason: s.lockout.reason },
-  changedAt: s.changedAt,
-  mustChange: s.mustChange,
-});
-
-const isStoredFields = (v: unknown): v is StoredFields => {
-  const f = v as Partial<StoredFields> | null;
-  return (
-    typeof f === 'object' &&
-    f !== null &&
-    typeof f.hash === 'string' &&
-    Array.isArray(f.history) &&
-    f.history.every((h) => typeof h === 'string') &&
-    typeof f.failedAttempts === 'number' &&
-    (f.firstFailureAt === null || typeof f.firstFailureAt === 'string') &&
-    typeof f.consecutiveFailures === 'number' &&
-    (f.lockout === null || (typeof f.lockout === 'object' && typeof f.lockout?.at === 'string')) &&
-    typeof f.changedAt === 'string' &&
-    typeof f.mustChange === 'boolean'
-  );
-};
-
-const freeze = (record: CredentialRecord): CredentialRecord =>
-  Object.freeze({
-    ...record,
-    history: Object.freeze([...record.history]),
-    lockout: record.lockout === null ? null : Object.freeze({ ...record.lockout }),
-  });
-
-const conflict = (expected: number | null, actual: number | null): CredentialPortError =>
-  credentialPortError('credential_revision_conflict', 'the credential record changed since it was read', {
-    expectedRevision: expected,
-    actualRevision: actual,
-  });
 
 /**
  * A `CredentialStore` in `<schema>.credentials` of a PostgreSQL event store (migration 2): one row
@@ -90,15 +47,11 @@ export const createPostgresCredentialStore = (store: Pick<PostgresEventStore, 's
         );
         const row = rows[0];
         if (row === undefined) return E.right(E.right(undefined));
-        if (!isStoredFields(row.record))
-          return E.right(
-            E.left(credentialPortError('credential_store_unavailable', 'a stored credential record is unreadable', { retryable: false })),
-          );
-        return E.right(E.right(freeze({ ...row.record, subject, kind, revision: Number(row.revision) })));
+        return E.right(credentialRecordFromRow(subject, kind, Number(row.revision), row.record));
       }),
     save: (state, expected) =>
       run(async (pool) => {
-        const fields = fieldsOf(state);
+        const fields = storedCredentialFields(state);
         const json = JSON.stringify(fields);
         let written: number;
         try {
@@ -119,8 +72,11 @@ export const createPostgresCredentialStore = (store: Pick<PostgresEventStore, 's
           if (!isTransientConflict(cause)) throw cause;
           written = 0;
         }
-        if (written === 0) return E.right(E.left(conflict(expected, await actualRevision(pool, state.subject, state.kind))));
-        return E.right(E.right(freeze({ ...fields, subject: state.subject, kind: state.kind, revision: (expected ?? 0) + 1 })));
+        if (written === 0)
+          return E.right(E.left(credentialRevisionConflict(expected, await actualRevision(pool, state.subject, state.kind))));
+        return E.right(
+          E.right(freezeCredentialRecord({ ...fields, subject: state.subject, kind: state.kind, revision: (expected ?? 0) + 1 })),
+        );
       }),
     remove: (subject) =>
       run(async (pool) => {

@@ -4,50 +4,15 @@ import {
   type CredentialRecord,
   type CredentialState,
   type CredentialStore,
-  credentialPortError,
+  credentialRecordFromRow,
+  credentialRevisionConflict,
+  freezeCredentialRecord,
+  storedCredentialFields,
 } from '@selfprov/core';
 import type Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { lazily, securityPortError } from './securityErrors.js';
-
-/** The fields stored as JSON in `credentials.record`; subject, kind and revision are columns. */
-type StoredFields = Omit<CredentialState, 'subject' | 'kind'>;
-
-const fieldsOf = (s: CredentialState): StoredFields => ({
-  hash: s.hash,
-  history: [...s.history],
-  failedAttempts: s.failedAttempts,
-  firstFailureAt: s.firstFailureAt,
-  consecutiveFailures: s.consecutiveFailures,
-  lockout: s.lockout === null ? null : { at: s.lockout.at, until: s.lockout.until, reason: s.lockout.reason },
-  changedAt: s.changedAt,
-  mustChange: s.mustChange,
-});
-
-const isStoredFields = (v: unknown): v is StoredFields => {
-  const f = v as Partial<StoredFields> | null;
-  return (
-    typeof f === 'object' &&
-    f !== null &&
-    typeof f.hash === 'string' &&
-    Array.isArray(f.history) &&
-    f.history.every((h) => typeof h === 'string') &&
-    typeof f.failedAttempts === 'number' &&
-    (f.firstFailureAt === null || typeof f.firstFailureAt === 'string') &&
-    typeof f.consecutiveFailures === 'number' &&
-    (f.lockout === null || (typeof f.lockout === 'object' && typeof f.lockout?.at === 'string')) &&
-    typeof f.changedAt === 'string' &&
-    typeof f.mustChange === 'boolean'
-  );
-};
-
-const freeze = (record: CredentialRecord): CredentialRecord =>
-  Object.freeze({
-    ...record,
-    history: Object.freeze([...record.history]),
-    lockout: record.lockout === null ? null : Object.freeze({ ...record.lockout }),
-  });
 
 /**
  * A `CredentialStore` in the `credentials` table of a SQLite event store's file (migration 3):
@@ -87,26 +52,18 @@ export const createSqliteCredentialStore = (db: Database.Database): CredentialSt
     json: string,
   ): E.Either<CredentialPortError, CredentialRecord> => {
     const fields: unknown = JSON.parse(json);
-    if (!isStoredFields(fields))
-      return E.left(credentialPortError('credential_store_unavailable', 'a stored credential record is unreadable', { retryable: false }));
-    return E.right(freeze({ ...fields, subject, kind, revision }));
+    return credentialRecordFromRow(subject, kind, revision, fields);
   };
 
   const saveInTransaction = lazily(() =>
     db.transaction((state: CredentialState, expected: number | null): E.Either<CredentialPortError, CredentialRecord> => {
       const actual = (stmt().revision.get(state.subject, state.kind) as number | undefined) ?? null;
-      if (actual !== expected)
-        return E.left(
-          credentialPortError('credential_revision_conflict', 'the credential record changed since it was read', {
-            expectedRevision: expected,
-            actualRevision: actual,
-          }),
-        );
-      const fields = fieldsOf(state);
+      if (actual !== expected) return E.left(credentialRevisionConflict(expected, actual));
+      const fields = storedCredentialFields(state);
       const json = JSON.stringify(fields);
       if (actual === null) stmt().insert.run(state.subject, state.kind, json);
       else stmt().update.run(actual + 1, json, state.subject, state.kind, actual);
-      return E.right(freeze({ ...fields, subject: state.subject, kind: state.kind, revision: (actual ?? 0) + 1 }));
+      return E.right(freezeCredentialRecord({ ...fields, subject: state.subject, kind: state.kind, revision: (actual ?? 0) + 1 }));
     }),
   );
 

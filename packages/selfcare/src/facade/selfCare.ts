@@ -65,6 +65,7 @@ import type { CredentialAudit, CredentialOwnerFacts, SecretKind, SelfCareCredent
 import type { CarouselKind, DirectoryDevice, PhoneDirectory } from '../ports/phoneDirectory.js';
 import { lineKey, type SelfCareView, selfCareProjection } from '../readModel/projection.js';
 import { type Catalog, defaultCatalog } from '../shared/catalog.js';
+import { coalesceCalls } from '../shared/coalesce.js';
 import { SELF_CARE_ROLE, UserId } from '../shared/codecs.js';
 import { refuse, type SelfCareDecideError, type SelfCareError } from '../shared/errors.js';
 import { type Feature, parseFeatureList, SETTINGS_PAGES, type SettingsPage } from '../shared/features.js';
@@ -173,7 +174,9 @@ export const createSelfCare = (options: SelfCareOptions) => {
   const deps: CommandDeps = { store, runtime, ...(options.retry ? { retry: options.retry } : {}) };
   const runner = createProjectionRunner({ store, projection: selfCareProjection });
 
-  const freshView = async (): Promise<E.Either<StoreError, SelfCareView>> => E.map(() => runner.state())(await runner.catchUp()());
+  // Queries arriving together share one read of the log (each still sees every write made before it).
+  const sharedCatchUp = coalesceCalls(() => runner.catchUp()());
+  const freshView = async (): Promise<E.Either<StoreError, SelfCareView>> => E.map(() => runner.state())(await sharedCatchUp());
   const settle = async <A>(result: E.Either<SelfCareError, A>): Promise<E.Either<SelfCareError, A>> => {
     // The command stands even if the read model cannot catch up now: the next query retries.
     if (E.isRight(result)) await runner.catchUp()();

@@ -9,5 +9,6 @@ export * from './events.js';
 export * from './memory.js';
 export * from './operations.js';
 export * from './ports.js';
+export * from './records.js';
 export * from './rules.js';
 export * from './state.js';

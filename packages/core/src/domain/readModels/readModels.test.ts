@@ -104,6 +104,25 @@ test('snapshots: a second process starts from the checkpoints and sees the same 
   }
 });
 
+test('catchUp: nothing new leaves every model as it is; a write by another writer is then folded into all of them', async () => {
+  const w = await demoWorld();
+  const reader = createReadModels({ store: w.store });
+  await ok(reader.catchUp());
+  const before = JSON.stringify(reader.models.phones());
+  await ok(reader.catchUp());
+  assert.is(JSON.stringify(reader.models.phones()), before, 'a catch-up with nothing new changes nothing');
+  // Another facade writes (as another process would); the reader has not seen it yet.
+  await plugIn(w, 1);
+  await ok(provisionBySpId(w, 1, '2001'));
+  await ok(reader.catchUp());
+  const fresh = createReadModels({ store: w.store });
+  await ok(fresh.catchUp());
+  assert.equal(reader.models.phones(), fresh.models.phones());
+  assert.equal(reader.models.directoryNumbers(), fresh.models.directoryNumbers());
+  assert.equal(reader.models.users(), fresh.models.users());
+  assert.ok(reader.phonesOf('alice').length > 0, 'alice now owns the provisioned phone');
+});
+
 test('a snapshot that does not decode is ignored: the model is rebuilt from the log', async () => {
   const w = await demoWorld();
   const checkpoints = createMemoryCheckpointStore();

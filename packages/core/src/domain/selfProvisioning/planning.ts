@@ -1,3 +1,6 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { LoadedStream, MultiStreamCommand, StreamDecision } from '../../command/handler.js';
+import { type DomainError, domainError } from '../../kernel/errors.js';
 import { applicationUserDecider } from '../applicationUser/decider.js';
 import { type ClusterState, clusterDecider } from '../cluster/decider.js';
 import { ctiRoutePointDecider } from '../ctiRoutePoint/decider.js';
@@ -7,10 +10,22 @@ import { type EndUserState, endUserDecider } from '../endUser/decider.js';
 import { featureGroupTemplateDecider } from '../featureGroupTemplate/decider.js';
 import { lineTemplateDecider } from '../lineTemplate/decider.js';
 import { lineOneDn, type PhoneState, phoneDecider } from '../phone/decider.js';
+import type { ClusterId, DeviceName, DirectoryNumber, UserId } from '../shared/codecs.js';
 import { streams } from '../shared/streams.js';
 import { userProfileDecider } from '../userProfile/decider.js';
-import type { SystemView } from './prerequisites.js';
-import type { Decisions, Reader } from './support.js';
+import type { AuthenticationMethod } from './codecs.js';
+import { authenticationRefusal, type SystemView, systemRefusal } from './prerequisites.js';
+import {
+  type Decisions,
+  decideOn,
+  discoverStreams,
+  loadedSource,
+  type Reader,
+  recorded,
+  type StreamSource,
+  stale,
+  type WorkflowDeps,
+} from './support.js';
 import { type ConfigurationLookups, resolveUserSetup, type UserSetup, type UserSetupOptions } from './userReadiness.js';
 
 /**
@@ -100,4 +115,102 @@ export const identityOf = (matches: readonly { readonly userId: string }[]): Ide
   const [only] = matches;
   if (matches.length === 1 && only !== undefined) return { kind: 'user', userId: only.userId };
   return matches.length === 0 ? { kind: 'unknown' } : { kind: 'ambiguous', count: matches.length };
+};
+
+/**
+ * The multi-stream command of a workflow that names its user through a read
+ * model: each attempt catches the read models up, resolves the identity, and
+ * discovers the streams the planner reads; the decision re-plans over the loaded
+ * streams and answers `stale` (so the handler retries) when one is missing.
+ */
+export const identityCommand = <P extends { readonly missing: ReadonlySet<string> }>(
+  deps: WorkflowDeps,
+  resolveIdentity: () => Identity,
+  plan: (identity: Identity, source: StreamSource) => P,
+  decide: (identity: Identity, p: P, loaded: ReadonlyMap<string, LoadedStream>) => E.Either<DomainError, readonly StreamDecision[]>,
+): MultiStreamCommand<DomainError> => {
+  let identity: Identity = { kind: 'unknown' };
+  return {
+    streams: () => async () => {
+      const caught = await deps.readModels.catchUp()();
+      if (E.isLeft(caught)) return caught;
+      identity = resolveIdentity();
+      return discoverStreams(deps.store, (source) => plan(identity, source))();
+    },
+    decide: (loaded) => {
+      const p = plan(identity, loadedSource(loaded));
+      if (p.missing.size > 0) return E.left(stale(`not loaded: ${[...p.missing].join(', ')}`));
+      return decide(identity, p, loaded);
+    },
+  };
+};
+
+/**
+ * The first checks of both workflows, in order: the system prerequisites, then
+ * the authentication method against the cluster's mode. Answers the cluster.
+ */
+export const checkSystemAndAuthentication = (
+  clusterId: string,
+  system: SystemPlan,
+  method: AuthenticationMethod,
+): E.Either<DomainError, ClusterState> => {
+  const refusal = systemRefusal(clusterId, system);
+  if (refusal) return E.left(refusal);
+  const cluster = system.cluster;
+  const mode = cluster?.selfProvisioning?.authentication;
+  if (cluster === undefined || mode === undefined) return E.left(stale('cluster settings vanished'));
+  const auth = authenticationRefusal(mode, method);
+  return auth ? E.left(auth) : E.right(cluster);
+};
+
+/** The phone the request names, if it exists in the cluster; `phone_not_found` on `deviceName` otherwise. */
+export const phoneInCluster = (phone: PhonePlan, clusterId: string, deviceName: string): E.Either<DomainError, PhoneState> => {
+  const state = phone.phone;
+  if (state === undefined || !state.exists || state.clusterId !== clusterId)
+    return E.left(
+      domainError('phone_not_found', `phone ${deviceName} is not registered in cluster ${JSON.stringify(clusterId)}`, {
+        field: 'deviceName',
+      }),
+    );
+  return E.right(state);
+};
+
+/** Gives the phone's temporary auto-registration DN back to the pool, when the phone still holds one. */
+export const releaseTemporaryDn = (
+  plan: Decisions,
+  loaded: ReadonlyMap<string, LoadedStream>,
+  phone: PhonePlan,
+  phoneClusterId: string,
+  deviceName: string,
+): E.Either<DomainError, unknown> => {
+  const temporary = phone.temporaryDn;
+  if (temporary === undefined || temporary.state?.holder === undefined) return E.right(undefined);
+  return decideOn(plan, loaded, directoryNumberDecider, streams.directoryNumber(phoneClusterId, temporary.dn), {
+    type: 'ReleaseDirectoryNumber',
+    clusterId: recorded<ClusterId>(phoneClusterId),
+    directoryNumber: recorded<DirectoryNumber>(temporary.dn),
+    holder: { kind: 'phone', deviceName: recorded<DeviceName>(deviceName) },
+  });
+};
+
+/**
+ * Reserves the user's primary extension for the user's line (`stale` when its
+ * reservation was not loaded); `held` words the refusal when another line or
+ * phone holds it.
+ */
+export const reserveUserLine = (
+  plan: Decisions,
+  loaded: ReadonlyMap<string, LoadedStream>,
+  user: UserPlan,
+  line: { readonly clusterId: ClusterId; readonly primaryExtension: string; readonly userId: string },
+  held: (refusal: DomainError) => DomainError,
+): E.Either<DomainError, unknown> => {
+  if (user.userLineDn === undefined) return E.left(stale('user line reservation not loaded'));
+  const reserved = decideOn(plan, loaded, directoryNumberDecider, streams.directoryNumber(line.clusterId, line.primaryExtension), {
+    type: 'ReserveDirectoryNumber',
+    clusterId: line.clusterId,
+    directoryNumber: recorded<DirectoryNumber>(line.primaryExtension),
+    holder: { kind: 'user-line', userId: recorded<UserId>(line.userId) },
+  });
+  return E.isLeft(reserved) ? E.left(held(reserved.left)) : reserved;
 };

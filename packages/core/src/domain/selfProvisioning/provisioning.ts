@@ -1,32 +1,33 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { LoadedStream, MultiStreamCommand, StreamDecision } from '../../command/handler.js';
+import type { LoadedStream, StreamDecision } from '../../command/handler.js';
 import { type DomainError, domainError } from '../../kernel/errors.js';
-import { directoryNumberDecider } from '../directoryNumber/decider.js';
 import { endUserDecider } from '../endUser/decider.js';
 import { phoneDecider } from '../phone/decider.js';
-import type { ClusterId, DeviceName, DirectoryNumber, Name, UserId } from '../shared/codecs.js';
+import type { DeviceName, DirectoryNumber, Name, UserId } from '../shared/codecs.js';
 import { streams } from '../shared/streams.js';
 import { decodeProvisionPhoneInput, type ProvisionPhoneInput } from './codecs.js';
 import {
+  checkSystemAndAuthentication,
   guardConfiguration,
   type Identity,
+  identityCommand,
   identityOf,
   type PhonePlan,
+  phoneInCluster,
   planPhone,
   planSystem,
   planUser,
+  releaseTemporaryDn,
+  reserveUserLine,
   type SystemPlan,
   type UserPlan,
 } from './planning.js';
-import { authenticationRefusal, systemRefusal } from './prerequisites.js';
 import {
   contextWith,
   decideOn,
   decisions,
-  discoverStreams,
-  loadedSource,
   type Reader,
   reader,
   recorded,
@@ -85,13 +86,8 @@ const decideProvisioning = (
   loaded: ReadonlyMap<string, LoadedStream>,
 ): E.Either<DomainError, readonly StreamDecision[]> => {
   const { clusterId, deviceName } = input;
-  const system = systemRefusal(clusterId, p.system);
-  if (system) return E.left(system);
-  const cluster = p.system.cluster;
-  const mode = cluster?.selfProvisioning?.authentication;
-  if (cluster === undefined || mode === undefined) return E.left(stale('cluster settings vanished'));
-  const auth = authenticationRefusal(mode, input.authentication.method);
-  if (auth) return E.left(auth);
+  const checked = checkSystemAndAuthentication(clusterId, p.system, input.authentication.method);
+  if (E.isLeft(checked)) return checked;
 
   const userField = input.userId !== undefined ? 'userId' : 'selfProvisioningId';
   if (identity.kind === 'ambiguous')
@@ -101,7 +97,7 @@ const decideProvisioning = (
         details: { count: identity.count },
       }),
     );
-  const { user, setup, userLineDn } = p.user;
+  const { user, setup } = p.user;
   if (identity.kind === 'unknown' || user === undefined || !user.exists || user.clusterId !== clusterId)
     return E.left(
       domainError('user_not_found', `no end user of cluster ${JSON.stringify(clusterId)} has this ${userField}`, { field: userField }),
@@ -118,13 +114,9 @@ const decideProvisioning = (
   const lineTemplate = profile.lineTemplate;
   if (deviceTemplate === undefined || lineTemplate === undefined) return E.left(stale('profile templates vanished'));
 
-  const phone = p.phone.phone;
-  if (phone === undefined || !phone.exists || phone.clusterId !== clusterId)
-    return E.left(
-      domainError('phone_not_found', `phone ${deviceName} is not registered in cluster ${JSON.stringify(clusterId)}`, {
-        field: 'deviceName',
-      }),
-    );
+  const found = phoneInCluster(p.phone, clusterId, deviceName);
+  if (E.isLeft(found)) return found;
+  const phone = found.right;
 
   const plan = decisions();
   guardConfiguration(plan, clusterId, p.system, setup);
@@ -168,32 +160,17 @@ const decideProvisioning = (
     if (E.isLeft(unassigned)) return unassigned;
   }
 
-  const temporary = p.phone.temporaryDn;
-  if (temporary !== undefined && temporary.state?.holder !== undefined) {
-    const released = decideOn(plan, loaded, directoryNumberDecider, streams.directoryNumber(phone.clusterId, temporary.dn), {
-      type: 'ReleaseDirectoryNumber',
-      clusterId: recorded<ClusterId>(phone.clusterId),
-      directoryNumber: recorded<DirectoryNumber>(temporary.dn),
-      holder: { kind: 'phone', deviceName: recorded<DeviceName>(deviceName) },
-    });
-    if (E.isLeft(released)) return released;
-  }
+  const released = releaseTemporaryDn(plan, loaded, p.phone, phone.clusterId, deviceName);
+  if (E.isLeft(released)) return released;
 
-  if (userLineDn === undefined) return E.left(stale('user line reservation not loaded'));
-  const reserved = decideOn(plan, loaded, directoryNumberDecider, streams.directoryNumber(clusterId, primaryExtension), {
-    type: 'ReserveDirectoryNumber',
-    clusterId,
-    directoryNumber: recorded<DirectoryNumber>(primaryExtension),
-    holder: { kind: 'user-line', userId: recorded<UserId>(user.userId) },
-  });
-  if (E.isLeft(reserved))
-    return E.left(
-      domainError(
-        reserved.left.code,
-        `the primary extension ${primaryExtension} of end user ${JSON.stringify(user.userId)} is held by another line or phone`,
-        { field: userField, details: { ...reserved.left.details, setting: 'primaryExtension' } },
-      ),
-    );
+  const reserved = reserveUserLine(plan, loaded, p.user, { clusterId, primaryExtension, userId: user.userId }, (held) =>
+    domainError(
+      held.code,
+      `the primary extension ${primaryExtension} of end user ${JSON.stringify(user.userId)} is held by another line or phone`,
+      { field: userField, details: { ...held.details, setting: 'primaryExtension' } },
+    ),
+  );
+  if (E.isLeft(reserved)) return reserved;
   return E.right(plan.list());
 };
 
@@ -222,23 +199,17 @@ export const provisionPhone = (
   const decoded = decodeProvisionPhoneInput(input);
   if (E.isLeft(decoded)) return TE.left(decoded.left);
   const request = decoded.right;
-  let identity: Identity = { kind: 'unknown' };
-
-  const command: MultiStreamCommand<DomainError> = {
-    streams: () => async () => {
-      const caught = await deps.readModels.catchUp()();
-      if (E.isLeft(caught)) return caught;
-      if (request.userId !== undefined) identity = { kind: 'user', userId: request.userId };
-      else if (request.selfProvisioningId !== undefined)
-        identity = identityOf(deps.readModels.usersBySelfProvisioningId(request.clusterId, request.selfProvisioningId));
-      return discoverStreams(deps.store, (source) => planProvisioning(request, identity, source))();
+  const command = identityCommand(
+    deps,
+    (): Identity => {
+      if (request.userId !== undefined) return { kind: 'user', userId: request.userId };
+      if (request.selfProvisioningId !== undefined)
+        return identityOf(deps.readModels.usersBySelfProvisioningId(request.clusterId, request.selfProvisioningId));
+      return { kind: 'unknown' };
     },
-    decide: (loaded) => {
-      const p = planProvisioning(request, identity, loadedSource(loaded));
-      if (p.missing.size > 0) return E.left(stale(`not loaded: ${[...p.missing].join(', ')}`));
-      return decideProvisioning(request, identity, p, loaded);
-    },
-  };
+    (identity, source) => planProvisioning(request, identity, source),
+    (identity, p, loaded) => decideProvisioning(request, identity, p, loaded),
+  );
 
   const ctx = contextWith(deps.runtime, context, { actor: { kind: 'device', id: request.deviceName }, channel: 'ivr' });
   return pipe(

@@ -1,34 +1,35 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { LoadedStream, MultiStreamCommand, StreamDecision } from '../../command/handler.js';
+import type { LoadedStream, StreamDecision } from '../../command/handler.js';
 import { type DomainError, domainError } from '../../kernel/errors.js';
 import { decodeWith } from '../../validation/decode.js';
-import { directoryNumberDecider } from '../directoryNumber/decider.js';
 import { endUserDecider } from '../endUser/decider.js';
 import { type PhoneState, phoneDecider } from '../phone/decider.js';
-import type { ClusterId, DeviceName, DirectoryNumber, Name, UserId } from '../shared/codecs.js';
+import type { DeviceName, DirectoryNumber, Name, UserId } from '../shared/codecs.js';
 import { streams } from '../shared/streams.js';
 import { ReplacePhoneInput } from './codecs.js';
 import {
+  checkSystemAndAuthentication,
   guardConfiguration,
   type Identity,
+  identityCommand,
   identityOf,
   type PhonePlan,
+  phoneInCluster,
   planPhone,
   planSystem,
   planUser,
+  releaseTemporaryDn,
+  reserveUserLine,
   type SystemPlan,
   type UserPlan,
 } from './planning.js';
-import { authenticationRefusal, systemRefusal } from './prerequisites.js';
 import { userRefusal } from './provisioning.js';
 import {
   contextWith,
   decideOn,
   decisions,
-  discoverStreams,
-  loadedSource,
   reader,
   recorded,
   runWorkflow,
@@ -90,13 +91,9 @@ const decideReplacement = (
   loaded: ReadonlyMap<string, LoadedStream>,
 ): E.Either<DomainError, readonly StreamDecision[]> => {
   const { clusterId, deviceName, primaryExtension } = input;
-  const system = systemRefusal(clusterId, p.system);
-  if (system) return E.left(system);
-  const cluster = p.system.cluster;
-  const mode = cluster?.selfProvisioning?.authentication;
-  if (cluster === undefined || mode === undefined) return E.left(stale('cluster settings vanished'));
-  const auth = authenticationRefusal(mode, input.authentication.method);
-  if (auth) return E.left(auth);
+  const checked = checkSystemAndAuthentication(clusterId, p.system, input.authentication.method);
+  if (E.isLeft(checked)) return checked;
+  const cluster = checked.right;
 
   if (identity.kind === 'ambiguous')
     return E.left(
@@ -105,7 +102,7 @@ const decideReplacement = (
         details: { count: identity.count },
       }),
     );
-  const { user, setup, userLineDn } = p.user;
+  const { user, setup } = p.user;
   if (identity.kind === 'unknown' || user === undefined || !user.exists || user.clusterId !== clusterId)
     return E.left(
       domainError('user_not_found', `no end user of cluster ${JSON.stringify(clusterId)} has primary extension ${primaryExtension}`, {
@@ -118,13 +115,9 @@ const decideReplacement = (
   const profile = setup?.profile;
   if (setup === undefined || profile === undefined) return E.left(stale('user setup did not resolve'));
 
-  const newPhone = p.phone.phone;
-  if (newPhone === undefined || !newPhone.exists || newPhone.clusterId !== clusterId)
-    return E.left(
-      domainError('phone_not_found', `phone ${deviceName} is not registered in cluster ${JSON.stringify(clusterId)}`, {
-        field: 'deviceName',
-      }),
-    );
+  const found = phoneInCluster(p.phone, clusterId, deviceName);
+  if (E.isLeft(found)) return found;
+  const newPhone = found.right;
   if (newPhone.state !== 'autoregistered')
     return E.left(
       domainError('phone_already_provisioned', `device cannot be provisioned: phone ${deviceName} is already provisioned`, {
@@ -196,32 +189,17 @@ const decideReplacement = (
         : assigned.left,
     );
 
-  const temporary = p.phone.temporaryDn;
-  if (temporary !== undefined && temporary.state?.holder !== undefined) {
-    const released = decideOn(plan, loaded, directoryNumberDecider, streams.directoryNumber(newPhone.clusterId, temporary.dn), {
-      type: 'ReleaseDirectoryNumber',
-      clusterId: recorded<ClusterId>(newPhone.clusterId),
-      directoryNumber: recorded<DirectoryNumber>(temporary.dn),
-      holder: { kind: 'phone', deviceName },
-    });
-    if (E.isLeft(released)) return released;
-  }
+  const released = releaseTemporaryDn(plan, loaded, p.phone, newPhone.clusterId, deviceName);
+  if (E.isLeft(released)) return released;
 
   // The user's line keeps (or, for data from before line reservations, takes) the primary extension.
-  if (userLineDn === undefined) return E.left(stale('user line reservation not loaded'));
-  const reserved = decideOn(plan, loaded, directoryNumberDecider, streams.directoryNumber(clusterId, primaryExtension), {
-    type: 'ReserveDirectoryNumber',
-    clusterId,
-    directoryNumber: primaryExtension,
-    holder: { kind: 'user-line', userId: recorded<UserId>(user.userId) },
-  });
-  if (E.isLeft(reserved))
-    return E.left(
-      domainError(reserved.left.code, `primary extension ${primaryExtension} is held by another line or phone`, {
-        field: 'primaryExtension',
-        details: reserved.left.details ?? {},
-      }),
-    );
+  const reserved = reserveUserLine(plan, loaded, p.user, { clusterId, primaryExtension, userId: user.userId }, (held) =>
+    domainError(held.code, `primary extension ${primaryExtension} is held by another line or phone`, {
+      field: 'primaryExtension',
+      details: held.details ?? {},
+    }),
+  );
+  if (E.isLeft(reserved)) return reserved;
   return E.right(plan.list());
 };
 
@@ -247,21 +225,12 @@ export const replacePhone = (
   const decoded = decodeWith(ReplacePhoneInput)(input);
   if (E.isLeft(decoded)) return TE.left(decoded.left);
   const request = decoded.right;
-  let identity: Identity = { kind: 'unknown' };
-
-  const command: MultiStreamCommand<DomainError> = {
-    streams: () => async () => {
-      const caught = await deps.readModels.catchUp()();
-      if (E.isLeft(caught)) return caught;
-      identity = identityOf(deps.readModels.usersByPrimaryExtension(request.clusterId, request.primaryExtension));
-      return discoverStreams(deps.store, (source) => planReplacement(request, identity, source))();
-    },
-    decide: (loaded) => {
-      const p = planReplacement(request, identity, loadedSource(loaded));
-      if (p.missing.size > 0) return E.left(stale(`not loaded: ${[...p.missing].join(', ')}`));
-      return decideReplacement(request, identity, p, loaded);
-    },
-  };
+  const command = identityCommand(
+    deps,
+    () => identityOf(deps.readModels.usersByPrimaryExtension(request.clusterId, request.primaryExtension)),
+    (identity, source) => planReplacement(request, identity, source),
+    (identity, p, loaded) => decideReplacement(request, identity, p, loaded),
+  );
 
   const ctx = contextWith(deps.runtime, context, { actor: { kind: 'device', id: request.deviceName }, channel: 'ivr' });
   return pipe(
