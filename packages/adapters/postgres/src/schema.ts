@@ -162,11 +162,13 @@ $fn$;
  * `head_hash`, and answers the head hashes it chained onto (`ph`) and the new hashes (`h`), which
  * the client checks against the kernel's own plan.
  */
-const chainedAppendFunction = (s: string): string => {
+const chainedAppendFunction = (s: string, version: 3 | 4 = 3): string => {
   const lockKey = schemaLockKey(s.replaceAll('"', ''));
   const channel = notifyChannel(s.replaceAll('"', ''));
+  // Version 4 only drops the NOTIFY (the client sends it after commit, see store.ts `announce`).
+  const notify = version === 3 ? `\n    PERFORM pg_notify('${channel}', v_positions[n_events]::text);` : '';
   return `
-CREATE FUNCTION ${s}.append(
+${version === 3 ? 'CREATE FUNCTION' : 'CREATE OR REPLACE FUNCTION'} ${s}.append(
   p_streams text[], p_expected text[], p_counts int[],
   p_event_req int[], p_ids uuid[], p_types text[], p_schema_versions int[],
   p_data text[], p_metadata text[], p_occurred_at text[], p_content text[]
@@ -282,8 +284,7 @@ BEGIN
   END IF;
   -- Placeholders of streams that stay empty (guards, refused calls) must not outlive the call.
   DELETE FROM ${s}.streams WHERE stream_key = ANY(v_keys) AND version = -1;
-  IF v_known_count = 0 AND v_holds THEN
-    PERFORM pg_notify('${channel}', v_positions[n_events]::text);
+  IF v_known_count = 0 AND v_holds THEN${notify}
     RETURN json_build_object('w', true, 'v', v_versions, 'p', v_positions, 'ph', v_heads, 'h', v_hashes);
   END IF;
   RETURN json_build_object('w', false, 'v', v_versions, 'k', v_known);
@@ -433,6 +434,11 @@ ${chainedAppendFunction(s)}`,
     // Events recorded before this version get their chain now, computed by the kernel: the chain
     // vouches for the history from the moment of the migration on (docs/audit.md, "Limits").
     after: (client, s) => backfillHashes(client, s),
+  },
+  {
+    version: 4,
+    description: 'append function without NOTIFY (it serialised commits): the client notifies after commit',
+    sql: (s) => chainedAppendFunction(s, 4),
   },
 ];
 

@@ -75,6 +75,9 @@ export interface PostgresEventStore extends EventStore {
   withPool<A>(body: (pool: pg.Pool) => Promise<E.Either<StoreError, A>>): TE.TaskEither<StoreError, A>;
 }
 
+/** How long a committed append waits for others to share its NOTIFY (a NOTIFY is a commit of its own). */
+const ANNOUNCE_DELAY_MS = 2;
+
 /** Attempts of an append that lost a race the database detected (deadlock, unique violation). */
 const MAX_ATTEMPTS = 4;
 
@@ -225,6 +228,54 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
   let closed = false;
   let closing: Promise<void> | undefined;
   let migrated: Promise<E.Either<StoreError, void>> | undefined;
+  const channel = notifyChannel(schema);
+  /** The highest position committed by this store and not yet announced; 0 when none. */
+  let unannounced = 0;
+  let announceTimer: ReturnType<typeof setTimeout> | undefined;
+  let announcing: Promise<void> | undefined;
+
+  const sendAnnouncement = (p: pg.Pool): Promise<void> => {
+    announceTimer = undefined;
+    const run = (async () => {
+      try {
+        while (unannounced > 0) {
+          const upTo = unannounced;
+          unannounced = 0;
+          await p.query({ name: 'selfprov_notify', text: 'SELECT pg_notify($1::text, $2::text)', values: [channel, String(upTo)] });
+        }
+      } catch {
+        // The pool is closed or the server is gone: the subscriptions' polling covers it.
+        unannounced = 0;
+      } finally {
+        announcing = undefined;
+      }
+    })();
+    announcing = run;
+    return run;
+  };
+
+  /**
+   * Wakes subscriptions of other processes once an append has committed: a NOTIFY after commit, not
+   * inside the append's transaction, where it would take PostgreSQL's notification lock and so
+   * serialise every commit (and its fsync) behind it. Appends committed within ANNOUNCE_DELAY_MS of
+   * each other, or while a NOTIFY is in flight, share one. Best effort, as before: subscriptions also
+   * poll, which covers a NOTIFY lost with a crash or a failed connection.
+   */
+  const announce = (p: pg.Pool, position: number) => {
+    unannounced = Math.max(unannounced, position);
+    if (announcing || announceTimer || closed) return;
+    announceTimer = setTimeout(() => void sendAnnouncement(p), ANNOUNCE_DELAY_MS);
+    announceTimer.unref?.();
+  };
+
+  /** On close: what is still unannounced goes out before the pool ends. */
+  const flushAnnouncements = async (): Promise<void> => {
+    if (announceTimer) {
+      clearTimeout(announceTimer);
+      if (pool) await sendAnnouncement(pool);
+    }
+    await announcing;
+  };
 
   const ready = (): Promise<E.Either<StoreError, void>> => {
     if (E.isLeft(config)) return Promise.resolve(config);
@@ -266,6 +317,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     });
     const answer = rows[0]?.r;
     if (!answer) return E.left(storeUnavailable('the append function returned nothing', false));
+    if (answer.w) announce(p, Math.max(0, ...(answer.p ?? [])));
     return interpret(prepared, answer, contentHashes);
   };
 
@@ -482,6 +534,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
       if (!closing) {
         closed = true;
         closing = (async () => {
+          await flushAnnouncements();
           await notifier.close();
           // The pool waits for in-flight statements (bounded by the query timeout); do not make close() wait that long.
           const ended = pool?.end().catch(() => undefined);
