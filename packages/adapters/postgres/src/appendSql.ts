@@ -53,6 +53,39 @@ export const toAppendArgs = (
   return args;
 };
 
-/** The statement that calls the append function for `schema` (already quoted). */
+/** One append call of a batch: its validated requests and their content hashes (by stream id). */
+export interface AppendCall {
+  readonly requests: readonly PreparedRequest[];
+  readonly contentHashes: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The thirteen parameters of `<schema>.append(...)` (schema version 5): the call of each request, the arrays, the id check. */
+export type BatchArgs = readonly [calls: number[], ...AppendArgs, checkIds: boolean];
+
+/**
+ * The arguments of one `<schema>.append` round trip carrying `calls` (the function answers each on
+ * its own, see appendFunction.ts). `checkIds` makes it look up every event id before writing,
+ * which a retry after a unique violation on an event id needs.
+ */
+export const toBatchArgs = (calls: readonly AppendCall[], checkIds: boolean): BatchArgs => {
+  const only = calls.length === 1 ? calls[0] : undefined;
+  if (only) return [only.requests.map(() => 1), ...toAppendArgs(only.requests, only.contentHashes), checkIds];
+  const callOf: number[] = [];
+  const merged: AppendArgs = [[], [], [], [], [], [], [], [], [], [], []];
+  let offset = 0;
+  calls.forEach((call, c) => {
+    const args = toAppendArgs(call.requests, call.contentHashes);
+    for (let i = 0; i < call.requests.length; i++) callOf.push(c + 1);
+    for (let k = 0; k < merged.length; k++) {
+      const target = merged[k] as unknown[];
+      // Event -> request links are per call: shift them past the requests of the calls before.
+      for (const value of args[k] as unknown[]) target.push(k === 3 ? (value as number) + offset : value);
+    }
+    offset += call.requests.length;
+  });
+  return [callOf, ...merged, checkIds];
+};
+
+/** The statement that calls the append function for `schema` (already quoted); it answers one JSON array, one entry per call. */
 export const appendStatement = (quotedSchema: string): string =>
-  `SELECT ${quotedSchema}.append($1::text[], $2::text[], $3::int[], $4::int[], $5::uuid[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[]) AS r`;
+  `SELECT ${quotedSchema}.append($1::int[], $2::text[], $3::text[], $4::int[], $5::int[], $6::uuid[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::boolean) AS r`;

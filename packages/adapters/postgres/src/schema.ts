@@ -1,22 +1,10 @@
 import { type StoreError, storeUnavailable } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Pool, PoolClient } from 'pg';
+import { appendFunctionV5 } from './appendFunction.js';
 import { backfillHashes } from './backfill.js';
 import { toStoreError } from './errors.js';
-
-/** Advisory lock classes (first key of the two-int form) used by the store. */
-export const LOCK_CLASS_MIGRATE = 0x5e1f0001;
-export const LOCK_CLASS_ALLOCATE = 0x5e1f0002;
-
-/** A stable 31-bit key per schema (FNV-1a), the second advisory lock key. */
-export const schemaLockKey = (schema: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < schema.length; i++) {
-    h ^= schema.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) & 0x7fffffff;
-};
+import { LOCK_CLASS_ALLOCATE, LOCK_CLASS_MIGRATE, schemaLockKey } from './locks.js';
 
 /** NOTIFY channel on which `append` announces each commit (payload: its last global position). */
 export const notifyChannel = (schema: string): string => `${schema}_appended`;
@@ -439,6 +427,16 @@ ${chainedAppendFunction(s)}`,
     version: 4,
     description: 'append function without NOTIFY (it serialised commits): the client notifies after commit',
     sql: (s) => chainedAppendFunction(s, 4),
+  },
+  {
+    version: 5,
+    description:
+      'append function for several calls at once (group commit), with one-row index lookups only (versions 3 and 4 scanned tables)',
+    sql: (s) => `
+DROP FUNCTION ${s}.append(text[], text[], int[], int[], uuid[], text[], int[], text[], text[], text[], text[]);
+-- Room on each page for a new version of a stream row: its updates stay HOT (no index entries).
+ALTER TABLE ${s}.streams SET (fillfactor = 50);
+${appendFunctionV5(s)}`,
   },
 ];
 

@@ -29,7 +29,7 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
-import { appendStatement, contentHashesByStream, toAppendArgs } from './appendSql.js';
+import { type AppendCall, appendStatement, contentHashesByStream, toBatchArgs } from './appendSql.js';
 import { sha256Native } from './backfill.js';
 import { createCheckpointStore } from './checkpoints.js';
 import { isTransientConflict, isUniqueViolation, toStoreError } from './errors.js';
@@ -58,6 +58,12 @@ export interface PostgresEventStoreOptions {
    * dropped (default 30,000 ms): a server or network that goes silent mid-query never hangs a caller.
    */
   readonly queryTimeoutMs?: number;
+  /**
+   * Append round trips in flight at once (default 4, at most `poolSize`). Calls issued while that
+   * many are in flight wait and share the next one (group commit): one transaction and one WAL flush
+   * for many appends, each still decided on its own. 1 sends every append after the one before.
+   */
+  readonly maxConcurrentAppends?: number;
 }
 
 /** The PostgreSQL event store: the `EventStore` port plus checkpoints kept in the same database. */
@@ -81,6 +87,16 @@ const ANNOUNCE_DELAY_MS = 2;
 /** Attempts of an append that lost a race the database detected (deadlock, unique violation). */
 const MAX_ATTEMPTS = 4;
 
+/** Most calls, and events, one group-commit round trip carries (the statement stays small). */
+const MAX_BATCH_CALLS = 64;
+const MAX_BATCH_EVENTS = 1000;
+
+/** An append call waiting for its round trip. */
+interface Pending extends AppendCall {
+  readonly events: number;
+  readonly done: (outcome: E.Either<StoreError, AppendResult>) => void;
+}
+
 interface EventRow {
   global_position: string;
   stream_id: string;
@@ -95,6 +111,9 @@ interface EventRow {
   hash: string | null;
 }
 
+/** A row of `readStream`: the stream's version, and one of its events or (none read) nulls. */
+type StreamRow = { version: string } & { [K in keyof Omit<EventRow, 'stream_id'>]: EventRow[K] | null };
+
 const EVENT_COLUMNS =
   'global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at, prev_hash, hash';
 
@@ -102,14 +121,14 @@ const EVENT_COLUMNS =
 const chainOf = (prevHash: string | null, hash: string | null): { prevHash?: string | null; hash?: string } =>
   hash === null ? {} : { prevHash, hash };
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
+const toRecorded = (row: Omit<EventRow, 'stream_id'>, streamId: string): RecordedEvent => ({
   type: row.type,
   data: row.data,
   metadata: row.metadata,
   eventId: row.event_id,
   schemaVersion: row.schema_version,
   occurredAt: row.occurred_at,
-  streamId: row.stream_id,
+  streamId,
   streamVersion: Number(row.stream_version),
   globalPosition: Number(row.global_position),
   ...chainOf(row.prev_hash, row.hash),
@@ -154,6 +173,7 @@ interface Config {
   readonly schema: string;
   readonly pollIntervalMs: number;
   readonly listen: boolean;
+  readonly maxConcurrentAppends: number;
 }
 
 const configure = (options: PostgresEventStoreOptions): E.Either<ValidationError, Config> => {
@@ -180,6 +200,8 @@ const configure = (options: PostgresEventStoreOptions): E.Either<ValidationError
   if (E.isLeft(timeout)) return timeout;
   const poll = positiveInt(options.pollIntervalMs, 'pollIntervalMs', 500);
   if (E.isLeft(poll)) return poll;
+  const appends = positiveInt(options.maxConcurrentAppends, 'maxConcurrentAppends', Math.min(4, poolSize.right));
+  if (E.isLeft(appends)) return appends;
   const queryTimeout = positiveInt(options.queryTimeoutMs, 'queryTimeoutMs', base.query_timeout ?? 30_000);
   if (E.isLeft(queryTimeout)) return queryTimeout;
   return E.right({
@@ -193,6 +215,7 @@ const configure = (options: PostgresEventStoreOptions): E.Either<ValidationError
     },
     schema: schema.right,
     pollIntervalMs: poll.right,
+    maxConcurrentAppends: Math.min(appends.right, poolSize.right),
     listen: options.listen ?? true,
   });
 };
@@ -225,6 +248,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     pollIntervalMs: E.isRight(config) ? config.right.pollIntervalMs : 500,
     listen: E.isRight(config) ? config.right.listen : false,
   });
+  const maxConcurrentAppends = E.isRight(config) ? config.right.maxConcurrentAppends : 1;
   let closed = false;
   let closing: Promise<void> | undefined;
   let migrated: Promise<E.Either<StoreError, void>> | undefined;
@@ -305,20 +329,120 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
       }
     };
 
-  const appendOnce = async (
-    p: pg.Pool,
-    prepared: readonly PreparedRequest[],
-    contentHashes: ReadonlyMap<string, readonly string[]>,
-  ): Promise<E.Either<StoreError, AppendResult>> => {
-    const { rows } = await p.query<{ r: AppendAnswer }>({
-      name: 'selfprov_append_v3',
+  /**
+   * One round trip of the append function for `calls` (one transaction); returns each call's
+   * outcome, decided by the kernel from the function's answer, in order. Throws what `pg` throws.
+   */
+  const sendBatch = async (p: pg.Pool, calls: readonly AppendCall[], checkIds: boolean): Promise<E.Either<StoreError, AppendResult>[]> => {
+    const { rows } = await p.query<{ r: readonly AppendAnswer[] }>({
+      name: 'selfprov_append_v5',
       text: appendStatement(s),
-      values: toAppendArgs(prepared, contentHashes) as unknown as unknown[],
+      values: toBatchArgs(calls, checkIds) as unknown as unknown[],
     });
-    const answer = rows[0]?.r;
-    if (!answer) return E.left(storeUnavailable('the append function returned nothing', false));
-    if (answer.w) announce(p, Math.max(0, ...(answer.p ?? [])));
-    return interpret(prepared, answer, contentHashes);
+    const answers = rows[0]?.r;
+    if (!answers || answers.length !== calls.length)
+      return calls.map(() => E.left(storeUnavailable('the append function answered no outcome for a call', false)));
+    const written = answers.flatMap((a) => (a.w ? (a.p ?? []) : []));
+    if (written.length > 0) announce(p, Math.max(...written));
+    return calls.map((call, i) => interpret(call.requests, answers[i] as AppendAnswer, call.contentHashes));
+  };
+
+  /**
+   * One call on its own, retried when it lost a race the database detected. A retry checks every
+   * event id first: a unique violation may mean the call's events are already recorded (a retried
+   * command whose first attempt committed), and then the answer is their replay.
+   */
+  const appendAlone = (call: AppendCall): Promise<E.Either<StoreError, AppendResult>> =>
+    run(async (p) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await sendBatch(p, [call], attempt > 1))[0] as E.Either<StoreError, AppendResult>;
+        } catch (cause) {
+          if (closed || !isTransientConflict(cause)) throw cause;
+          if (attempt >= MAX_ATTEMPTS) {
+            if (isUniqueViolation(cause)) return uniqueViolationConflict(p, call.requests);
+            throw cause;
+          }
+          if (attempt > 1) await ports.timers.sleep(5 * attempt);
+        }
+      }
+    })();
+
+  /**
+   * Group commit: calls issued while `maxConcurrentAppends` round trips are in flight wait, and the
+   * next round trip carries all of them that touch distinct streams (up to MAX_BATCH_CALLS calls or
+   * MAX_BATCH_EVENTS events): one transaction and one WAL flush for many appends, each still decided
+   * and answered on its own. A lone caller never waits. If the shared transaction fails for any reason
+   * (a deadlock, a recorded event id, a lost connection), every call of it is run again on its own:
+   * appends are idempotent by event id, so a batch that committed before its answer was lost is
+   * replayed, never written twice.
+   */
+  let queue: Pending[] = [];
+  let inFlight = 0;
+  /** Streams of the calls in flight: a later call on one of them waits, so appends to a stream apply in the order issued. */
+  const busy = new Map<string, number>();
+  const markBusy = (batch: readonly Pending[], delta: 1 | -1) => {
+    for (const call of batch)
+      for (const { streamId } of call.requests) {
+        const n = (busy.get(streamId) ?? 0) + delta;
+        if (n === 0) busy.delete(streamId);
+        else busy.set(streamId, n);
+      }
+  };
+
+  /** The next round trip's calls (possibly none: every waiting call touches a stream in flight). */
+  const takeBatch = (): Pending[] => {
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    // Streams of every call looked at, taken or not: a later call on one of them keeps its place after it.
+    const seen = new Set<string>(busy.keys());
+    let events = 0;
+    for (const [i, call] of queue.entries()) {
+      if (batch.length >= MAX_BATCH_CALLS) {
+        queue = [...rest, ...queue.slice(i)];
+        return batch;
+      }
+      const free = !call.requests.some((r) => seen.has(r.streamId));
+      // Guard-only calls (no events) take no locks and go alone, as do calls after one that is too big.
+      const fits =
+        free && (batch.length === 0 || (call.events > 0 && (batch[0] as Pending).events > 0 && events + call.events <= MAX_BATCH_EVENTS));
+      if (fits) {
+        batch.push(call);
+        events += call.events;
+      } else rest.push(call);
+      for (const r of call.requests) seen.add(r.streamId);
+    }
+    queue = rest;
+    return batch;
+  };
+
+  const runBatch = async (batch: readonly Pending[]): Promise<void> => {
+    const only = batch.length === 1 ? batch[0] : undefined;
+    if (only) return only.done(await appendAlone(only));
+    const outcomes = await run(async (p) => E.right(await sendBatch(p, batch, false)))();
+    if (E.isRight(outcomes)) {
+      for (const [i, call] of batch.entries()) call.done(outcomes.right[i] as E.Either<StoreError, AppendResult>);
+    } else await Promise.all(batch.map(async (call) => call.done(await appendAlone(call))));
+  };
+
+  const pump = (): void => {
+    while (inFlight < maxConcurrentAppends && queue.length > 0) {
+      const batch = takeBatch();
+      if (batch.length === 0) return;
+      inFlight += 1;
+      markBusy(batch, 1);
+      void runBatch(batch)
+        .catch((cause) => {
+          // Cannot happen (every path answers an Either); if it does, no caller is left waiting.
+          const error = storeUnavailable(`append failed: ${String(cause)}`, false);
+          for (const call of batch) call.done(E.left(error));
+        })
+        .finally(() => {
+          inFlight -= 1;
+          markBusy(batch, -1);
+          pump();
+        });
+    }
   };
 
   const interpret = (
@@ -418,21 +542,13 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     const prepared = prepareAppend(requests, ports);
     if (E.isLeft(prepared)) return async () => prepared;
     // Hashed once, before any attempt: the content does not depend on where the events land.
-    const contentHashes = contentHashesByStream(prepared.right);
-    return run(async (p) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await appendOnce(p, prepared.right, contentHashes);
-        } catch (cause) {
-          if (closed || !isTransientConflict(cause)) throw cause;
-          if (attempt >= MAX_ATTEMPTS) {
-            if (isUniqueViolation(cause)) return uniqueViolationConflict(p, prepared.right);
-            throw cause;
-          }
-          await ports.timers.sleep(5 * attempt);
-        }
-      }
-    });
+    const call = { requests: prepared.right, contentHashes: contentHashesByStream(prepared.right) };
+    const events = prepared.right.reduce((n, r) => n + r.events.length, 0);
+    return () =>
+      new Promise((done) => {
+        queue.push({ ...call, events, done });
+        pump();
+      });
   };
 
   const readStream = (streamId: string, options?: ReadStreamOptions): TE.TaskEither<StoreError, ReadStreamResult> => {
@@ -442,22 +558,25 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     const { direction = 'forward', fromVersion, maxCount } = valid.right.options;
     const forward = direction === 'forward';
     return run(async (p) => {
-      // One statement, one snapshot: the version and the events agree.
-      const { rows } = await p.query<{ version: string } & Partial<EventRow>>({
-        name: `selfprov_read_stream_${direction}`,
+      // One statement, one snapshot: the version and the events agree. No row: no such stream.
+      const { rows } = await p.query<StreamRow>({
+        name: `selfprov_read_stream_${direction}_v5`,
         text: `
-          WITH st AS (SELECT stream_key, version FROM ${s}.streams WHERE stream_hash = sha256(convert_to($1::text, 'UTF8')))
-          SELECT v.version, e.* FROM (SELECT coalesce((SELECT version FROM st), -1) AS version, (SELECT stream_key FROM st) AS k) v
-          LEFT JOIN LATERAL (
-            SELECT ${EVENT_COLUMNS} FROM ${s}.events
-             WHERE stream_key = v.k AND stream_version ${forward ? '>=' : '<='} $2::bigint
-             ORDER BY stream_version ${forward ? 'ASC' : 'DESC'} LIMIT $3::bigint
-          ) e ON true
-          ORDER BY e.stream_version ${forward ? 'ASC' : 'DESC'}`,
+          SELECT st.version, e.global_position, e.stream_version, e.event_id, e.type, e.schema_version, e.data, e.metadata,
+                 e.occurred_at, e.prev_hash, e.hash
+            FROM ${s}.streams st
+            LEFT JOIN LATERAL (
+              SELECT * FROM ${s}.events ev
+               WHERE ev.stream_key = st.stream_key AND ev.stream_version ${forward ? '>=' : '<='} $2::bigint
+               ORDER BY ev.stream_version ${forward ? 'ASC' : 'DESC'} LIMIT $3::bigint
+            ) e ON true
+           WHERE st.stream_hash = sha256(convert_to($1::text, 'UTF8'))
+           ORDER BY e.stream_version ${forward ? 'ASC' : 'DESC'}`,
         values: [valid.right.streamId, fromVersion ?? (forward ? 0 : Number.MAX_SAFE_INTEGER), maxCount ?? null],
       });
       const currentVersion = Number(rows[0]?.version ?? -1);
-      const events = rows.filter((r) => r.global_position != null).map((r) => toRecorded(r as EventRow));
+      const id = valid.right.streamId;
+      const events = rows.filter((r) => r.global_position !== null).map((r) => toRecorded(r as Omit<EventRow, 'stream_id'>, id));
       return E.right({ currentVersion, events });
     });
   };
@@ -481,7 +600,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
            ORDER BY global_position ${forward ? 'ASC' : 'DESC'} LIMIT $2::bigint`,
         values: before === undefined ? [after, maxCount] : [after, maxCount, before],
       });
-      return E.right(rows.map(toRecorded));
+      return E.right(rows.map((row) => toRecorded(row, row.stream_id)));
     });
   };
 

@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendStatement, toAppendArgs } from './appendSql.js';
+import { appendStatement, contentHashesByStream, toBatchArgs } from './appendSql.js';
 import { createPostgresEventStore, type PostgresEventStore } from './index.js';
 import { type TestDatabase, useTestDatabase } from './testing/server.js';
 
@@ -48,12 +48,12 @@ test.after.each(async (ctx) => {
 const beginAppend = async (ctx: { store: PostgresEventStore; holder: pg.Client }, streamId: string, n: number) => {
   const prepared = unwrap(prepareAppend([{ streamId, expected: 'no_stream', events: testEvents(n, 'Late') }], systemRuntime()));
   await ctx.holder.query('BEGIN');
-  const { rows } = await ctx.holder.query<{ r: { w: boolean; p: number[] } }>(
+  const { rows } = await ctx.holder.query<{ r: { w: boolean; p: number[] }[] }>(
     appendStatement(`"${ctx.store.schema}"`),
-    toAppendArgs(prepared) as unknown as unknown[],
+    toBatchArgs([{ requests: prepared, contentHashes: contentHashesByStream(prepared) }], false) as unknown as unknown[],
   );
-  assert.ok(rows[0]?.r.w, 'the held append wrote (uncommitted)');
-  return rows[0]?.r.p ?? [];
+  assert.ok(rows[0]?.r[0]?.w, 'the held append wrote (uncommitted)');
+  return rows[0]?.r[0]?.p ?? [];
 };
 
 test('a reader does not advance past a lower position held by an open transaction, then gets both in order', async (ctx) => {
@@ -143,7 +143,10 @@ test('the append function refuses to run after other writes of the same transact
   await ctx.holder.query(`INSERT INTO "${store.schema}".checkpoints (projection, version, position) VALUES ('x', 1, 0)`);
   const prepared = unwrap(prepareAppend([{ streamId: 's', expected: 'any', events: testEvents(1) }], systemRuntime()));
   const error = await ctx.holder
-    .query(appendStatement(`"${store.schema}"`), toAppendArgs(prepared) as unknown as unknown[])
+    .query(
+      appendStatement(`"${store.schema}"`),
+      toBatchArgs([{ requests: prepared, contentHashes: contentHashesByStream(prepared) }], false) as unknown as unknown[],
+    )
     .then(() => undefined)
     .catch((e: { code?: string; message?: string }) => e);
   assert.is(error?.code, '25001');

@@ -1,0 +1,153 @@
+import type { AppendResult, StoreError } from '@selfprov/core';
+import { testEvents } from '@selfprov/core/testkit';
+import * as E from 'fp-ts/lib/Either.js';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createPostgresEventStore, type PostgresEventStore } from './index.js';
+import { type TestDatabase, useTestDatabase } from './testing/server.js';
+
+// Group commit: appends issued while another is in flight share one transaction (one round trip of
+// the append function), yet each is decided and answered exactly as if it had come alone.
+
+const test = suite<{ db: TestDatabase; store: PostgresEventStore }>('group commit');
+useTestDatabase(test);
+
+test.before.each((ctx) => {
+  // One round trip in flight at a time: everything issued meanwhile waits and goes together.
+  ctx.store = createPostgresEventStore({ connectionString: ctx.db.config, schema: ctx.db.freshSchema('gc'), maxConcurrentAppends: 1 });
+});
+test.after.each(async (ctx) => {
+  await ctx.store.close();
+  await ctx.db.dropSchema(ctx.store.schema);
+});
+
+/** How many distinct transactions wrote the events of these streams. */
+const transactionsOf = async (db: TestDatabase, store: PostgresEventStore, streams: readonly string[]): Promise<number> => {
+  const { rows } = await db.admin.query(
+    `SELECT count(DISTINCT transaction_id) AS n FROM "${store.schema}".events WHERE stream_id = ANY($1::text[])`,
+    [streams],
+  );
+  return Number(rows[0].n);
+};
+
+const ok = (r: E.Either<StoreError, AppendResult>): AppendResult => {
+  if (E.isLeft(r)) assert.unreachable(`${r.left.code}: ${r.left.message}`);
+  return (r as E.Right<AppendResult>).right;
+};
+
+test('concurrent appends to different streams share transactions, each answered with its own versions and positions', async ({
+  db,
+  store,
+}) => {
+  ok(await store.append('warm-up', 'no_stream', testEvents(1))());
+  const streams = Array.from({ length: 40 }, (_, i) => `gc-${i}`);
+  const results = await Promise.all(streams.map((s) => store.append(s, 'no_stream', testEvents(2, s))()));
+  const positions = new Set<number>();
+  for (const [i, r] of results.entries()) {
+    const stream = ok(r).streams[0];
+    assert.is(stream?.streamId, streams[i]);
+    assert.equal(
+      stream?.events.map((e) => e.streamVersion),
+      [0, 1],
+    );
+    for (const e of stream?.events ?? []) positions.add(e.globalPosition);
+  }
+  assert.is(positions.size, 80, 'every event has its own position');
+  const txs = await transactionsOf(db, store, streams);
+  assert.ok(txs < streams.length, `40 appends committed in ${txs} transactions: some were grouped`);
+  // What the answers said is what is stored, chain included.
+  for (const [i, s] of streams.entries()) {
+    const read = await store.readStream(s)();
+    assert.ok(E.isRight(read));
+    if (E.isRight(read)) assert.equal(read.right.events, ok(results[i] as E.Either<StoreError, AppendResult>).streams[0]?.events);
+  }
+});
+
+test('in one group, a call whose expectation fails is refused alone; the others are written', async ({ db, store }) => {
+  ok(await store.append('taken', 'no_stream', testEvents(1))());
+  const calls = [
+    store.append('fresh-a', 'no_stream', testEvents(1))(),
+    store.append('taken', 'no_stream', testEvents(1))(),
+    store.append('fresh-b', 'no_stream', testEvents(1))(),
+    store.append('taken', 5, testEvents(1))(),
+  ];
+  const [a, refused, b, refusedToo] = await Promise.all(calls);
+  ok(a as E.Either<StoreError, AppendResult>);
+  ok(b as E.Either<StoreError, AppendResult>);
+  for (const r of [refused, refusedToo]) {
+    assert.ok(r && E.isLeft(r));
+    if (r && E.isLeft(r)) assert.is(r.left.code, 'wrong_expected_version');
+  }
+  const read = await store.readStream('taken')();
+  assert.ok(E.isRight(read) && read.right.currentVersion === 0, 'nothing was added to the refused stream');
+  assert.ok((await transactionsOf(db, store, ['fresh-a', 'fresh-b'])) >= 1);
+});
+
+test('a call replaying recorded events in a group gets its replay; the group is retried call by call', async ({ store }) => {
+  const events = testEvents(2, 'retried').map((e, i) => ({ ...e, eventId: `00000000-0000-4000-8000-00000000000${i + 1}` }));
+  const first = ok(await store.append('retried', 'any', events)());
+  const [others, replay, more] = await Promise.all([
+    store.append('other-1', 'no_stream', testEvents(1))(),
+    // 'any' holds, so the function writes at once and the unique constraint on event ids stops the group.
+    store.append('retried', 'any', events)(),
+    store.append('other-2', 'no_stream', testEvents(1))(),
+  ]);
+  ok(others as E.Either<StoreError, AppendResult>);
+  ok(more as E.Either<StoreError, AppendResult>);
+  const replayed = ok(replay as E.Either<StoreError, AppendResult>);
+  assert.is(replayed.idempotentReplay, true);
+  assert.equal(replayed.streams[0]?.events, first.streams[0]?.events);
+  const read = await store.readStream('retried')();
+  assert.ok(E.isRight(read) && read.right.events.length === 2, 'recorded once');
+});
+
+test('calls on the same stream issued together are applied in the order they were issued', async ({ store }) => {
+  ok(await store.append('warm-up', 'no_stream', testEvents(1))());
+  const results = await Promise.all(Array.from({ length: 12 }, (_, i) => store.append('ordered', 'any', testEvents(1, `n${i}`))()));
+  const versions = results.map((r) => ok(r).streams[0]?.events[0]?.streamVersion);
+  assert.equal(
+    versions,
+    Array.from({ length: 12 }, (_, i) => i),
+  );
+  // Calls that depend on each other by expected version succeed in order too.
+  const chained = await Promise.all([12, 13, 14].map((v) => store.append('ordered', v - 1, testEvents(1))()));
+  assert.equal(
+    chained.map((r) => ok(r).streams[0]?.nextExpectedVersion),
+    [12, 13, 14],
+  );
+});
+
+test('guards (event-less requests) and multi-stream calls mixed into a group keep their all-or-nothing meaning', async ({ store }) => {
+  ok(await store.append('guarded', 'no_stream', testEvents(1))());
+  const [guardOk, guardFails, multi, multiRefused] = await Promise.all([
+    store.appendMulti([{ streamId: 'guarded', expected: 0, events: [] }])(),
+    store.appendMulti([{ streamId: 'guarded', expected: 3, events: [] }])(),
+    store.appendMulti([
+      { streamId: 'pair-a', expected: 'no_stream', events: testEvents(1) },
+      { streamId: 'pair-b', expected: 'no_stream', events: testEvents(1) },
+    ])(),
+    store.appendMulti([
+      { streamId: 'lone-c', expected: 'no_stream', events: testEvents(1) },
+      { streamId: 'guarded', expected: 7, events: [] },
+    ])(),
+  ]);
+  ok(guardOk as E.Either<StoreError, AppendResult>);
+  assert.ok(guardFails && E.isLeft(guardFails) && guardFails.left.code === 'wrong_expected_version');
+  assert.is(ok(multi as E.Either<StoreError, AppendResult>).streams.length, 2);
+  assert.ok(multiRefused && E.isLeft(multiRefused) && multiRefused.left.code === 'wrong_expected_version');
+  const lone = await store.readStream('lone-c')();
+  assert.ok(E.isRight(lone) && lone.right.currentVersion === -1, 'the refused call wrote nothing, not even a stream row');
+});
+
+test('maxConcurrentAppends is validated', async ({ db }) => {
+  const store = createPostgresEventStore({ connectionString: db.config, maxConcurrentAppends: 0 });
+  const r = await store.append('s', 'any', testEvents(1))();
+  assert.ok(E.isLeft(r));
+  if (E.isLeft(r)) {
+    assert.is(r.left.code, 'invalid_store_options');
+    assert.is(r.left._tag === 'ValidationError' && r.left.field, 'maxConcurrentAppends');
+  }
+  await store.close();
+});
+
+test.run();
