@@ -37,11 +37,13 @@ export const expectationHolds = (expected: ExpectedVersion, version: number): bo
  * Whether the request's events are already recorded: `undefined` when none of
  * their ids is known, a replay plan when all are, in order and of the same types.
  */
+const NOT_RECORDED: E.Either<never, undefined> = E.right(undefined);
+
 const matchRecorded = (request: PreparedRequest, snapshot: StreamSnapshot): E.Either<IdempotencyConflict, StreamPlan | undefined> => {
-  if (snapshot.existing.size === 0) return E.right(undefined); // the common case, without allocating
+  if (snapshot.existing.size === 0) return NOT_RECORDED; // the common case, without allocating
   const { streamId, events } = request;
   const known = events.filter((e) => snapshot.existing.has(e.eventId));
-  if (known.length === 0) return E.right(undefined);
+  if (known.length === 0) return NOT_RECORDED;
   const first = snapshot.existing.get(events[0]?.eventId ?? '');
   if (known.length !== events.length || first === undefined)
     return E.left(idempotencyConflict(streamId, known[0]?.eventId ?? '', 'some of the events are already recorded, others are not'));
@@ -53,6 +55,9 @@ const matchRecorded = (request: PreparedRequest, snapshot: StreamSnapshot): E.Ei
   }
   return E.right({ kind: 'replay', streamId, firstVersion: first.streamVersion, count: events.length });
 };
+
+/** The snapshot of a stream the adapter did not read: it does not exist. */
+const NO_SNAPSHOT: StreamSnapshot = { version: -1, existing: new Map() };
 
 /** How {@link planAppend} hashes: both optional. */
 export interface PlanOptions {
@@ -94,17 +99,25 @@ export const planAppend = (
   options: PlanOptions = {},
 ): E.Either<WrongExpectedVersion | IdempotencyConflict, readonly StreamPlan[]> => {
   const digest = options.digest ?? sha256Hex;
-  const snapshotOf = (streamId: string): StreamSnapshot => snapshots.get(streamId) ?? { version: -1, existing: new Map() };
-  const withEvents = requests.filter((r) => r.events.length > 0);
-  const replays: StreamPlan[] = [];
-  for (const request of withEvents) {
+  // Allocation-free where the common call (one stream, new events, no replay) allows it: this runs
+  // for every append of every adapter.
+  const snapshotOf = (streamId: string): StreamSnapshot => snapshots.get(streamId) ?? NO_SNAPSHOT;
+  let replays: StreamPlan[] | undefined;
+  let withEvents = 0;
+  for (let i = 0; i < requests.length; i++) {
+    const request = requests[i] as PreparedRequest;
+    if (request.events.length === 0) continue;
+    withEvents += 1;
     const match = matchRecorded(request, snapshotOf(request.streamId));
     if (E.isLeft(match)) return match;
-    if (match.right !== undefined) replays.push(match.right);
+    if (match.right === undefined) continue;
+    replays ??= [];
+    replays.push(match.right);
   }
-  if (replays.length > 0) {
-    if (replays.length === withEvents.length) return E.right(replays);
-    const fresh = withEvents.find((r) => !replays.some((p) => p.streamId === r.streamId));
+  if (replays !== undefined) {
+    if (replays.length === withEvents) return E.right(replays);
+    const replayed = replays;
+    const fresh = requests.find((r) => r.events.length > 0 && !replayed.some((p) => p.streamId === r.streamId));
     return E.left(
       idempotencyConflict(
         fresh?.streamId ?? '',
@@ -113,22 +126,24 @@ export const planAppend = (
       ),
     );
   }
-  const plans: StreamPlan[] = [];
-  for (const request of requests) {
+  for (let i = 0; i < requests.length; i++) {
+    const request = requests[i] as PreparedRequest;
     const { version } = snapshotOf(request.streamId);
     if (!expectationHolds(request.expected, version)) return E.left(wrongExpectedVersion(request.streamId, request.expected, version));
   }
   // Hashes only once every expectation is known to hold: a refused call costs no hashing.
-  for (const request of requests) {
+  const plans: StreamPlan[] = new Array(requests.length);
+  for (let i = 0; i < requests.length; i++) {
+    const request = requests[i] as PreparedRequest;
     const snapshot = snapshotOf(request.streamId);
     const { version } = snapshot;
     if (request.events.length === 0) {
-      plans.push({ kind: 'check', streamId: request.streamId, version });
+      plans[i] = { kind: 'check', streamId: request.streamId, version };
       continue;
     }
     const contents = options.contentHashes?.get(request.streamId) ?? contentHashesOf(request, digest);
     const links = linkChain(version + 1, version < 0 ? null : (snapshot.lastHash ?? null), contents, digest);
-    plans.push({ kind: 'write', streamId: request.streamId, firstVersion: version + 1, links });
+    plans[i] = { kind: 'write', streamId: request.streamId, firstVersion: version + 1, links };
   }
   return E.right(plans);
 };

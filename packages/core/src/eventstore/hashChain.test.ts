@@ -84,6 +84,74 @@ test('a native SHA-256 gives identical chains (property)', () => {
   );
 });
 
+// The first implementation, kept as the reference: the fast paths of hashChain.ts must write exactly
+// the same text (every recorded chain depends on it), for any data, keys and strings.
+const referenceCanon = (value: unknown): string => {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : referenceCanon(v))).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const members = Object.keys(record)
+    .sort()
+    .filter((k) => record[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${referenceCanon(record[k])}`);
+  return `{${members.join(',')}}`;
+};
+const referenceContentText = (e: HashedContent): string =>
+  `{"data":${referenceCanon(e.data)},"eventId":${JSON.stringify(e.eventId)},"metadata":${referenceCanon(e.metadata)},"occurredAt":${JSON.stringify(e.occurredAt)},"schemaVersion":${referenceCanon(e.schemaVersion)},"streamId":${JSON.stringify(e.streamId)},"type":${JSON.stringify(e.type)}}`;
+const referenceLinkText = (prevHash: string | null, streamVersion: number, contentHash: string): string =>
+  `{"contentHash":${JSON.stringify(contentHash)},"prevHash":${prevHash === null ? 'null' : JSON.stringify(prevHash)},"streamVersion":${streamVersion}}`;
+
+/** Any string, lone surrogates, quotes, backslashes and control characters included. */
+const anyString = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\ud800', 'a\udc00', '\u2028', '__proto__', '10', '9', 'é'),
+);
+/** JSON values with such strings as keys and values, and objects of more than 16 keys. */
+const anyJson = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    fc.double(),
+    fc.integer(),
+    anyString,
+    tie('array'),
+    tie('object'),
+  ),
+  array: fc.array(tie('value'), { maxLength: 5 }),
+  object: fc.dictionary(anyString, tie('value'), { maxKeys: 24 }),
+})).value;
+
+test('canonical JSON and the hashed texts are the reference texts, for any strings, keys and data (property)', () => {
+  const noDigest = (text: string) => text;
+  fc.assert(
+    fc.property(anyJson, anyString, anyString, anyString, anyString, (data, streamId, eventId, type, occurredAt) => {
+      const content: HashedContent = {
+        streamId,
+        eventId,
+        type,
+        occurredAt,
+        schemaVersion: 1,
+        data: data as JsonValue,
+        metadata: { actor: { kind: 'user', id: type }, channel: 'ivr', commandId: streamId },
+      };
+      return (
+        canonicalJson(data as JsonValue) === referenceCanon(data) &&
+        contentHashOf(content, noDigest) === referenceContentText(content) &&
+        linkText(eventId, 3, streamId) === referenceLinkText(eventId, 3, streamId) &&
+        linkText(null, 0, type) === referenceLinkText(null, 0, type)
+      );
+    }),
+    { numRuns: 500 },
+  );
+  // Objects with inherited, absent or integer-like keys, and many keys, as JSON.parse can give them.
+  const odd = JSON.parse('{"__proto__":{"b":1,"a":2},"10":1,"9":2,"x":-0,"big":1e21,"small":5e-324}') as JsonValue;
+  assert.is(canonicalJson(odd), referenceCanon(odd));
+  assert.is(canonicalJson({ a: undefined, b: [undefined, 1] } as unknown as JsonValue), '{"b":[null,1]}');
+  const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${(i * 7) % 40}`, i]));
+  assert.is(canonicalJson(many), referenceCanon(many));
+});
+
 test('linkChain links each event to the one before it', () => {
   const contents = ['1', '2', '3'].map((x) => sha256Hex(x));
   const links = linkChain(5, 'e'.repeat(64), contents);

@@ -40,7 +40,64 @@ export interface HashedContent {
   readonly metadata: EventMetadata;
 }
 
+/** Characters `JSON.stringify` escapes in a string (and all surrogates: lone ones are escaped). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(s)`, without its cost for the common string that needs no escape. */
+const quote = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
+
+/** Whether `JSON.stringify(s)` is just `s` in double quotes. */
+const plain = (s: string): boolean => !NEEDS_ESCAPE.test(s);
+
+/** How an object member starts: its quoted key and colon, after a comma unless it comes first. */
+interface MemberStart {
+  readonly first: string;
+  readonly next: string;
+}
+
+/**
+ * Member starts by key: the same few keys come back in every event, so each is checked and quoted
+ * once (strings are concatenated, not copied: fewer pieces, less garbage). Bounded in number and
+ * length, as keys are caller data.
+ */
+const memberStarts = new Map<string, MemberStart>();
+const MAX_CACHED_KEYS = 1024;
+const MAX_CACHED_KEY_LENGTH = 64;
+
+const memberStart = (key: string): MemberStart => {
+  let start = memberStarts.get(key);
+  if (start === undefined) {
+    const first = `${quote(key)}:`;
+    start = { first, next: `,${first}` };
+    if (memberStarts.size < MAX_CACHED_KEYS && key.length <= MAX_CACHED_KEY_LENGTH) memberStarts.set(key, start);
+  }
+  return start;
+};
+
+/**
+ * Sorts object keys in place, in the order of `Array.prototype.sort()` (UTF-16 code units): an
+ * insertion sort, faster than the built-in one for the handful of keys of an event's objects.
+ */
+const sortKeys = (keys: string[]): void => {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > key) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+};
+
+/** Objects with more keys than this are sorted by the built-in sort. */
+const INSERTION_SORT_LIMIT = 16;
+
+// Runs for every event appended and verified: strings and numbers take fast paths that give
+// exactly what JSON.stringify gives; everything else goes through JSON.stringify itself.
 const canon = (value: unknown): string => {
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? `${value}` : 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) {
     let out = '[';
@@ -52,13 +109,17 @@ const canon = (value: unknown): string => {
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const keys = Object.keys(record);
+  if (keys.length <= INSERTION_SORT_LIMIT) sortKeys(keys);
+  else keys.sort();
   let out = '{';
   let first = true;
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const v = record[key];
     if (v === undefined) continue; // absent optional fields, as JSON.stringify leaves them out
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${canon(v)}`;
+    const start = memberStart(key);
+    out += (first ? start.first : start.next) + canon(v);
     first = false;
   }
   return `${out}}`;
@@ -68,16 +129,28 @@ const canon = (value: unknown): string => {
 export const canonicalJson = (value: JsonValue | EventMetadata): string => canon(value);
 
 /** The content hash of an event: every envelope field but its place in the stream. */
-export const contentHashOf = (event: HashedContent, digest: Sha256Hex = sha256Hex): string =>
+export const contentHashOf = (event: HashedContent, digest: Sha256Hex = sha256Hex): string => {
   // The canonical form of the object { data, eventId, metadata, occurredAt, schemaVersion, streamId, type },
   // its keys already in sorted order: written directly, since this runs for every event appended.
-  digest(
-    `{"data":${canon(event.data)},"eventId":${JSON.stringify(event.eventId)},"metadata":${canon(event.metadata)},"occurredAt":${JSON.stringify(event.occurredAt)},"schemaVersion":${canon(event.schemaVersion)},"streamId":${JSON.stringify(event.streamId)},"type":${JSON.stringify(event.type)}}`,
+  const { eventId, occurredAt, streamId, type } = event;
+  const data = canon(event.data);
+  const metadata = canon(event.metadata);
+  const schemaVersion = canon(event.schemaVersion);
+  // The usual case, in fewer pieces: no string needs an escape, their quotes join the constant text.
+  if (plain(eventId) && plain(occurredAt) && plain(streamId) && plain(type))
+    return digest(
+      `{"data":${data},"eventId":"${eventId}","metadata":${metadata},"occurredAt":"${occurredAt}","schemaVersion":${schemaVersion},"streamId":"${streamId}","type":"${type}"}`,
+    );
+  return digest(
+    `{"data":${data},"eventId":${quote(eventId)},"metadata":${metadata},"occurredAt":${quote(occurredAt)},"schemaVersion":${schemaVersion},"streamId":${quote(streamId)},"type":${quote(type)}}`,
   );
+};
 
 /** The text the link step hashes: `{"contentHash":"…","prevHash":"…"|null,"streamVersion":n}`. */
 export const linkText = (prevHash: string | null, streamVersion: number, contentHash: string): string =>
-  `{"contentHash":${JSON.stringify(contentHash)},"prevHash":${prevHash === null ? 'null' : JSON.stringify(prevHash)},"streamVersion":${streamVersion}}`;
+  plain(contentHash) && (prevHash === null || plain(prevHash))
+    ? `{"contentHash":"${contentHash}","prevHash":${prevHash === null ? 'null' : `"${prevHash}"`},"streamVersion":${streamVersion}}`
+    : `{"contentHash":${quote(contentHash)},"prevHash":${prevHash === null ? 'null' : quote(prevHash)},"streamVersion":${streamVersion}}`;
 
 /** The event's `hash` from its content hash, its place in the stream and the previous event's hash. */
 export const linkHashOf = (prevHash: string | null, streamVersion: number, contentHash: string, digest: Sha256Hex = sha256Hex): string =>
@@ -100,11 +173,11 @@ export const linkChain = (
   contentHashes: readonly string[],
   digest: Sha256Hex = sha256Hex,
 ): ChainLink[] => {
-  const links: ChainLink[] = [];
+  const links: ChainLink[] = new Array(contentHashes.length);
   let prevHash = lastHash;
   for (let i = 0; i < contentHashes.length; i++) {
     const hash = linkHashOf(prevHash, firstVersion + i, contentHashes[i] as string, digest);
-    links.push({ prevHash, hash });
+    links[i] = { prevHash, hash };
     prevHash = hash;
   }
   return links;

@@ -3,7 +3,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { JsonValue } from '../kernel/json.js';
 import type { Sha256Hex } from '../kernel/sha256.js';
 import { type Runtime, systemRuntime } from '../runtime/ports.js';
-import { planAppend, type StreamSnapshot } from './appendPlan.js';
+import { planAppend, type StreamPlan, type StreamSnapshot } from './appendPlan.js';
 import type { ExpectedVersion, NewEvent, RecordedEvent } from './envelope.js';
 import { type StoreError, storeClosed, storeUnavailable } from './errors.js';
 import type { ChainLink } from './hashChain.js';
@@ -14,6 +14,8 @@ import { type PreparedEvent, type PreparedRequest, prepareAppend, validateReadAl
 
 interface StreamState {
   readonly events: RecordedEvent[];
+  /** `hash` of the last event (`null`: none yet), kept here so that planning an append touches no event. */
+  lastHash: string | null;
   /**
    * Event id -> event, built on the first id lookup in a stream longer than `SCAN_LIMIT`, then kept
    * up to date. Most streams never need it: only caller-chosen ids are looked up.
@@ -118,16 +120,20 @@ export const createMemoryEventStore = (runtime: Partial<Runtime> = {}, options: 
 
   // Everything between prepareAppend and the return is synchronous: nothing can interleave, so
   // the whole call is atomic. The work per append is O(events of the call), whatever the number of
-  // streams (a hash lookup per stream, an id scan only within short streams).
+  // streams (one hash lookup per stream, an id scan only within short streams).
   const appendMulti = (requests: readonly AppendRequest[]): TE.TaskEither<StoreError, AppendResult> =>
     run<AppendResult>(() => {
       const prepared = prepareAppend(requests, ports);
       if (E.isLeft(prepared)) return prepared;
+      const accepted = prepared.right;
+      // Each request's stream, looked up once: the write below reuses it.
+      const states: (StreamState | undefined)[] = new Array(accepted.length);
       const snapshots = new Map<string, StreamSnapshot>();
-      for (let i = 0; i < prepared.right.length; i++) {
-        const request = prepared.right[i] as PreparedRequest;
+      for (let i = 0; i < accepted.length; i++) {
+        const request = accepted[i] as PreparedRequest;
         const given = (requests[i] as AppendRequest).events;
         const stream = streams.get(request.streamId);
+        states[i] = stream;
         let existing = NO_EVENTS;
         // Only ids the caller chose can make an append a replay: ids this store just generated are new.
         if (stream !== undefined)
@@ -140,36 +146,48 @@ export const createMemoryEventStore = (runtime: Partial<Runtime> = {}, options: 
               (existing as Map<string, RecordedEvent>).set(e.eventId, found);
             }
           }
-        const last = stream?.events[stream.events.length - 1];
-        snapshots.set(request.streamId, { version: (stream?.events.length ?? 0) - 1, existing, lastHash: last?.hash ?? null });
+        snapshots.set(
+          request.streamId,
+          stream === undefined
+            ? { version: -1, existing, lastHash: null }
+            : { version: stream.events.length - 1, existing, lastHash: stream.lastHash },
+        );
       }
-      const plans = planAppend(prepared.right, snapshots, planOptions);
+      const plans = planAppend(accepted, snapshots, planOptions);
       if (E.isLeft(plans)) return plans;
-      const results: StreamAppendResult[] = [];
-      const replay = plans.right.some((p) => p.kind === 'replay');
+      // Arrays of their final length: `[]` grows a backing store of 17 slots on the first push.
+      const results: StreamAppendResult[] = new Array(plans.right.length);
+      // A call is a replay as a whole or not at all (planAppend): its first plan says which.
+      const replay = plans.right[0]?.kind === 'replay';
       let lastGlobalPosition = 0;
-      for (const plan of plans.right) {
-        const stream = streams.get(plan.streamId);
+      for (let k = 0; k < plans.right.length; k++) {
+        const plan = plans.right[k] as StreamPlan;
         if (plan.kind === 'replay') {
+          const stream = streams.get(plan.streamId);
           const events = stream?.events.slice(plan.firstVersion, plan.firstVersion + plan.count) ?? [];
           for (const e of events) lastGlobalPosition = Math.max(lastGlobalPosition, e.globalPosition);
-          results.push({ streamId: plan.streamId, nextExpectedVersion: (stream?.events.length ?? 0) - 1, events });
+          results[k] = { streamId: plan.streamId, nextExpectedVersion: (stream?.events.length ?? 0) - 1, events };
         } else if (plan.kind === 'check') {
-          results.push({ streamId: plan.streamId, nextExpectedVersion: plan.version, events: [] });
+          results[k] = { streamId: plan.streamId, nextExpectedVersion: plan.version, events: [] };
         } else {
-          const request = prepared.right.length === 1 ? prepared.right[0] : prepared.right.find((r) => r.streamId === plan.streamId);
-          const state: StreamState = stream ?? { events: [] };
-          if (stream === undefined) streams.set(plan.streamId, state);
-          const recorded: RecordedEvent[] = [];
-          for (const e of request?.events ?? []) {
-            const r = record(e, plan.streamId, plan.firstVersion + recorded.length, all.length + 1, plan.links[recorded.length]);
+          // planAppend answers a write with one plan per request, in order: plan k is request k.
+          const request = accepted[k] as PreparedRequest;
+          let state = states[k];
+          if (state === undefined) {
+            state = { events: [], lastHash: null };
+            streams.set(plan.streamId, state);
+          }
+          const recorded: RecordedEvent[] = new Array(request.events.length);
+          for (let j = 0; j < request.events.length; j++) {
+            const r = record(request.events[j] as PreparedEvent, plan.streamId, plan.firstVersion + j, all.length + 1, plan.links[j]);
             all.push(r);
             state.events.push(r);
             indexEvent(state, r);
-            recorded.push(r);
+            recorded[j] = r;
             lastGlobalPosition = r.globalPosition;
           }
-          results.push({ streamId: plan.streamId, nextExpectedVersion: state.events.length - 1, events: recorded });
+          state.lastHash = (recorded[recorded.length - 1] as RecordedEvent).hash ?? null;
+          results[k] = { streamId: plan.streamId, nextExpectedVersion: state.events.length - 1, events: recorded };
         }
       }
       if (!replay) wake();
