@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type AllStreamResolvedEvent,
   type AppendRecordInput,
@@ -55,6 +54,7 @@ import {
   validationError,
   wrongExpectedVersion,
 } from '@selfprov/core';
+import { nodeSha256Hex } from '@selfprov/node';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { type ErrorContext, mapClientError, multiStreamUnsupported, operationTimeout } from './errors.js';
@@ -130,7 +130,6 @@ export interface KurrentDbEventStore extends EventStore {
 const MAX_CHAIN_ATTEMPTS = 8;
 
 /** SHA-256 of the hash chains, native: identical to the core's pure one (tested there), faster. */
-const sha256Native = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Only user streams: system streams (and metadata streams `$$...`) start with `$`, user stream ids never do. */
 const USER_STREAMS = streamNameFilter({ regex: '^[^$]' });
@@ -593,7 +592,7 @@ const kurrentDbStore = (
     if (E.isLeft(loaded)) return loaded;
     const snapshots = new Map<string, StreamSnapshot>();
     for (const r of all) snapshots.set(r.streamId, snapshotOf(r, loaded.right.get(r.streamId) ?? { version: -1, events: [] }));
-    const plans = planAppend(all, snapshots, { digest: sha256Native });
+    const plans = planAppend(all, snapshots, { digest: nodeSha256Hex });
     if (E.isLeft(plans)) return plans;
 
     if (plans.right.every((p) => p.kind !== 'write')) {

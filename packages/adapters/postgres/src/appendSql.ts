@@ -1,5 +1,5 @@
 import { contentHashesOf, type ExpectedVersion, type PreparedRequest } from '@selfprov/core';
-import { sha256Native } from './backfill.js';
+import { nodeSha256Hex } from '@selfprov/node';
 
 /** The eleven array parameters of `<schema>.append(...)`, built from a validated, normalised append call. */
 export type AppendArgs = readonly [
@@ -20,7 +20,7 @@ const expectedText = (expected: ExpectedVersion): string => (typeof expected ===
 
 /** The kernel's content hash of every event of the call, by stream id. */
 export const contentHashesByStream = (requests: readonly PreparedRequest[]): Map<string, readonly string[]> =>
-  new Map(requests.map((r) => [r.streamId, contentHashesOf(r, sha256Native)]));
+  new Map(requests.map((r) => [r.streamId, contentHashesOf(r, nodeSha256Hex)]));
 
 /**
  * Flattens prepared requests into parallel arrays (one entry per stream, then one per event in call

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { contentHashOf, type EventMetadata, type JsonValue, linkHashOf } from '@selfprov/core';
+import { nodeSha256Hex } from '@selfprov/node';
 import type { PoolClient } from 'pg';
 
 /** SHA-256 of the hash chains, native: identical to the core's pure one (the core's tests prove it), faster. */
-export const sha256Native = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 const BATCH = 1000;
 
@@ -56,9 +55,9 @@ export const backfillHashes = async (client: PoolClient, s: string): Promise<voi
           data: row.data,
           metadata: row.metadata,
         },
-        sha256Native,
+        nodeSha256Hex,
       );
-      const hash = linkHashOf(prevHash, streamVersion, content, sha256Native);
+      const hash = linkHashOf(prevHash, streamVersion, content, nodeSha256Hex);
       positions.push(row.global_position);
       prevs.push(prevHash);
       hashes.push(hash);

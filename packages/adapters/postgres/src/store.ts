@@ -26,11 +26,11 @@ import {
   validationError,
   wrongExpectedVersion,
 } from '@selfprov/core';
+import { nodeSha256Hex } from '@selfprov/node';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
 import { type AppendCall, appendStatement, contentHashesByStream, toBatchArgs } from './appendSql.js';
-import { sha256Native } from './backfill.js';
 import { createCheckpointStore } from './checkpoints.js';
 import { isTransientConflict, isUniqueViolation, toStoreError } from './errors.js';
 import { createNotifier } from './notifier.js';
@@ -459,7 +459,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     });
     // The kernel decides, from the snapshot the function read under its locks, exactly as for every
     // store; its chain links must be the ones the function stored.
-    const plans = planAppend(prepared, snapshots, { digest: sha256Native, contentHashes });
+    const plans = planAppend(prepared, snapshots, { digest: nodeSha256Hex, contentHashes });
     // Cannot happen unless the SQL function and planAppend drift apart: say so rather than guess.
     const diverged = () =>
       E.left(

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { contentHashOf, type EventMetadata, type JsonValue, linkHashOf, type StoreUnavailable, storeUnavailable } from '@selfprov/core';
+import { nodeSha256Hex } from '@selfprov/node';
 import type Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 
@@ -13,7 +13,6 @@ export interface Migration {
 }
 
 /** SHA-256 of the hash chains, native: identical to the core's pure one (the core's tests prove it), faster. */
-export const sha256Native = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
  * Hashes the events recorded before the file had hash chains (migration 6), stream by stream in
@@ -47,9 +46,9 @@ const backfillHashes = (db: Database.Database): void => {
           data: JSON.parse(data) as JsonValue,
           metadata: JSON.parse(metadata) as EventMetadata,
         },
-        sha256Native,
+        nodeSha256Hex,
       );
-      head = linkHashOf(prevHash, streamVersion, content, sha256Native);
+      head = linkHashOf(prevHash, streamVersion, content, nodeSha256Hex);
       update.run(prevHash, head, position);
       stream = streamId;
       version = streamVersion;

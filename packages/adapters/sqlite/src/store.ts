@@ -31,11 +31,12 @@ import {
   validationError,
   wrongExpectedVersion,
 } from '@selfprov/core';
+import { nodeSha256Hex } from '@selfprov/node';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { connectionLost, isConstraintViolation, sqliteCode, toStoreError } from './errors.js';
-import { migrateSchema, sha256Native } from './schema.js';
+import { migrateSchema } from './schema.js';
 
 /** Options of {@link createSqliteEventStore}. */
 export interface SqliteEventStoreOptions {
@@ -264,7 +265,7 @@ const storeOn = (db: Database.Database, path: string, ports: Runtime, pollInterv
         }
       snapshots.set(request.streamId, { version, existing, lastHash: head?.[1] ?? null });
     }
-    const plans = planAppend(requests, snapshots, { digest: sha256Native });
+    const plans = planAppend(requests, snapshots, { digest: nodeSha256Hex });
     if (E.isLeft(plans)) return plans;
     const results: StreamAppendResult[] = [];
     let last = 0;

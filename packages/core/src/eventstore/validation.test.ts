@@ -31,15 +31,21 @@ const counting = () => {
   };
 };
 
+/** `assert.unreachable`, typed as what it is: it never returns. */
+const fail = (message: string): never => {
+  assert.unreachable(message);
+  throw new Error(message);
+};
+
 const prepared = (requests: readonly AppendRequest[]): readonly PreparedRequest[] => {
   const r = prepareAppend(requests, counting().ports);
-  if (E.isLeft(r)) return assert.unreachable(r.left.message);
+  if (E.isLeft(r)) return fail(r.left.message);
   return r.right;
 };
 
 const refused = (requests: unknown): ValidationError => {
   const r = prepareAppend(requests as AppendRequest[], counting().ports);
-  if (E.isRight(r)) return assert.unreachable('accepted');
+  if (E.isRight(r)) return fail('accepted');
   return r.left;
 };
 
