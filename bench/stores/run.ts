@@ -238,7 +238,9 @@ if (wanted('memory')) {
   await w1(selfprovMemory(), 2000, W1_PER_STREAM);
   if (req) await w1(emmettMemory(req), 2000, W1_PER_STREAM);
   for (const streams of MEMORY_SCALES) {
-    const times = streams <= 10_000 ? 3 : 1;
+    // Small scales are short runs (1,000 streams: 10,000 appends, a few tens of ms), so they are
+    // repeated more: every scale up to 10,000 measures at least 300,000 appends in all.
+    const times = streams <= 10_000 ? Math.max(3, Math.ceil(300_000 / (streams * W1_PER_STREAM))) : 1;
     say(`\n# memory: ${fmt(streams)} streams x ${W1_PER_STREAM} appends, then aggregate (median of ${times})`);
     await measure(`memory-${streams}/selfprov`, 'w1', selfprovMemory, () => medianW1(selfprovMemory, streams, times));
     if (req)

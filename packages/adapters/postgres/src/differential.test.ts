@@ -8,7 +8,7 @@ import {
   type RecordedEvent,
   type StoreError,
 } from '@selfprov/core';
-import { testEvent } from '@selfprov/core/testkit';
+import { checkBurstsMatchSequential, testEvent } from '@selfprov/core/testkit';
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
@@ -100,41 +100,7 @@ test('the same random append sequences give the same results and the same log', 
 test('the same random calls issued all at once (grouped into shared transactions) give the results of issuing them one by one', async ({
   store,
 }) => {
-  let run = 0;
-  await fc.assert(
-    fc.asyncProperty(
-      fc.uniqueArray(fc.uuid(), { minLength: 8, maxLength: 8 }),
-      fc.array(op, { minLength: 2, maxLength: 16 }),
-      async (ids, ops) => {
-        run += 1;
-        const memory: EventStore = createMemoryEventStore({ clock: manualClock('2026-02-02T02:02:02.000Z') });
-        const names = [0, 1, 2].map((i) => `burst-${run}-${i}-${Math.random().toString(36).slice(2, 7)}`);
-        const calls = ops.map((parts): AppendRequest[] =>
-          parts.map((p) => ({
-            streamId: names[p.stream] as string,
-            expected: p.expected,
-            events: p.events.map((e) => testEvent(e.type, { id: e.id }, { eventId: ids[e.id] as string })),
-          })),
-        );
-        // PostgreSQL gets every call at once; calls on a common stream still apply in the order issued.
-        const actual = await Promise.all(calls.map((requests) => store.appendMulti(requests)()));
-        for (const [i, requests] of calls.entries()) {
-          const expected = await memory.appendMulti(requests)();
-          assert.equal(normalise(actual[i] as E.Either<StoreError, AppendResult>), normalise(expected), JSON.stringify(ops[i]));
-        }
-        for (const name of names) {
-          const [m, p] = [await memory.readStream(name)(), await store.readStream(name)()];
-          assert.ok(E.isRight(m) && E.isRight(p));
-          if (E.isRight(m) && E.isRight(p)) {
-            assert.is(p.right.currentVersion, m.right.currentVersion);
-            assert.equal(withoutPositions(p.right.events), withoutPositions(m.right.events));
-          }
-        }
-        await memory.close();
-      },
-    ),
-    { numRuns: 60 },
-  );
+  await checkBurstsMatchSequential(store, { numRuns: 60 });
 });
 
 test.run();

@@ -111,8 +111,19 @@ interface EventRow {
   hash: string | null;
 }
 
-/** A row of `readStream`: the stream's version, and one of its events or (none read) nulls. */
-type StreamRow = { version: string } & { [K in keyof Omit<EventRow, 'stream_id'>]: EventRow[K] | null };
+/** One event as `readStream`'s JSON carries it: [position, version, id, type, schema version, data, metadata, occurred at, prev hash, hash]. */
+type PackedEvent = [
+  number,
+  number,
+  string,
+  string,
+  number,
+  RecordedEvent['data'],
+  RecordedEvent['metadata'],
+  string,
+  string | null,
+  string | null,
+];
 
 const EVENT_COLUMNS =
   'global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at, prev_hash, hash';
@@ -121,14 +132,14 @@ const EVENT_COLUMNS =
 const chainOf = (prevHash: string | null, hash: string | null): { prevHash?: string | null; hash?: string } =>
   hash === null ? {} : { prevHash, hash };
 
-const toRecorded = (row: Omit<EventRow, 'stream_id'>, streamId: string): RecordedEvent => ({
+const toRecorded = (row: EventRow): RecordedEvent => ({
   type: row.type,
   data: row.data,
   metadata: row.metadata,
   eventId: row.event_id,
   schemaVersion: row.schema_version,
   occurredAt: row.occurred_at,
-  streamId,
+  streamId: row.stream_id,
   streamVersion: Number(row.stream_version),
   globalPosition: Number(row.global_position),
   ...chainOf(row.prev_hash, row.hash),
@@ -558,26 +569,42 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     const { direction = 'forward', fromVersion, maxCount } = valid.right.options;
     const forward = direction === 'forward';
     return run(async (p) => {
-      // One statement, one snapshot: the version and the events agree. No row: no such stream.
-      const { rows } = await p.query<StreamRow>({
+      // One statement, one snapshot: the version and the events agree. No row: no such stream. The
+      // events come as ONE JSON text (one parse here), not a row each: a row of eleven fields costs
+      // more to decode than the same fields inside one JSON document.
+      const { rows } = await p.query<{ version: string; events: string | null }>({
         name: `selfprov_read_stream_${direction}_v5`,
         text: `
-          SELECT st.version, e.global_position, e.stream_version, e.event_id, e.type, e.schema_version, e.data, e.metadata,
-                 e.occurred_at, e.prev_hash, e.hash
+          SELECT st.version, (
+            SELECT json_agg(json_build_array(e.global_position, e.stream_version, e.event_id, e.type, e.schema_version,
+                                             e.data, e.metadata, e.occurred_at, e.prev_hash, e.hash)
+                            ORDER BY e.stream_version ${forward ? 'ASC' : 'DESC'})::text
+              FROM (SELECT * FROM ${s}.events ev
+                     WHERE ev.stream_key = st.stream_key AND ev.stream_version ${forward ? '>=' : '<='} $2::bigint
+                     ORDER BY ev.stream_version ${forward ? 'ASC' : 'DESC'} LIMIT $3::bigint) e
+            ) AS events
             FROM ${s}.streams st
-            LEFT JOIN LATERAL (
-              SELECT * FROM ${s}.events ev
-               WHERE ev.stream_key = st.stream_key AND ev.stream_version ${forward ? '>=' : '<='} $2::bigint
-               ORDER BY ev.stream_version ${forward ? 'ASC' : 'DESC'} LIMIT $3::bigint
-            ) e ON true
-           WHERE st.stream_hash = sha256(convert_to($1::text, 'UTF8'))
-           ORDER BY e.stream_version ${forward ? 'ASC' : 'DESC'}`,
+           WHERE st.stream_hash = sha256(convert_to($1::text, 'UTF8'))`,
         values: [valid.right.streamId, fromVersion ?? (forward ? 0 : Number.MAX_SAFE_INTEGER), maxCount ?? null],
       });
-      const currentVersion = Number(rows[0]?.version ?? -1);
-      const id = valid.right.streamId;
-      const events = rows.filter((r) => r.global_position !== null).map((r) => toRecorded(r as Omit<EventRow, 'stream_id'>, id));
-      return E.right({ currentVersion, events });
+      const row = rows[0];
+      const streamId = valid.right.streamId;
+      const packed = row?.events ? (JSON.parse(row.events) as PackedEvent[]) : [];
+      const events = packed.map(
+        (e): RecordedEvent => ({
+          type: e[3],
+          data: e[5],
+          metadata: e[6],
+          eventId: e[2],
+          schemaVersion: e[4],
+          occurredAt: e[7],
+          streamId,
+          streamVersion: e[1],
+          globalPosition: e[0],
+          ...chainOf(e[8], e[9]),
+        }),
+      );
+      return E.right({ currentVersion: row ? Number(row.version) : -1, events });
     });
   };
 
@@ -600,7 +627,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
            ORDER BY global_position ${forward ? 'ASC' : 'DESC'} LIMIT $2::bigint`,
         values: before === undefined ? [after, maxCount] : [after, maxCount, before],
       });
-      return E.right(rows.map((row) => toRecorded(row, row.stream_id)));
+      return E.right(rows.map(toRecorded));
     });
   };
 

@@ -3,6 +3,7 @@
  * given/when/then helpers for deciders. Needs `uvu` and `fast-check`.
  * @packageDocumentation
  */
+export { type BurstCheckOptions, checkBurstsMatchSequential } from './burst.js';
 export { appendOrFail, type ContractHarness, defineEventStoreContract } from './contract.js';
 export {
   defineCredentialStoreContract,
