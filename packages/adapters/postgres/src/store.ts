@@ -276,7 +276,14 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
         while (unannounced > 0) {
           const upTo = unannounced;
           unannounced = 0;
-          await p.query({ name: 'selfprov_notify', text: 'SELECT pg_notify($1::text, $2::text)', values: [channel, String(upTo)] });
+          // A NOTIFY transaction gets a transaction id, so its commit would wait for a WAL flush of its
+          // own, competing with the appends' flushes (W1 measured 10-20% slower). A wake-up needs no
+          // durability: committed asynchronously, it is flushed along with the next append.
+          // One round trip, no parameters: the channel is the validated schema name plus a suffix,
+          // the payload a number.
+          await p.query(
+            `BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_notify('${channel}', '${Math.trunc(upTo)}'); COMMIT`,
+          );
         }
       } catch {
         // The pool is closed or the server is gone: the subscriptions' polling covers it.
