@@ -279,11 +279,12 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
           // A NOTIFY transaction gets a transaction id, so its commit would wait for a WAL flush of its
           // own, competing with the appends' flushes (W1 measured 10-20% slower). A wake-up needs no
           // durability: committed asynchronously, it is flushed along with the next append.
-          // One round trip, no parameters: the channel is the validated schema name plus a suffix,
-          // the payload a number.
-          await p.query(
-            `BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_notify('${channel}', '${Math.trunc(upTo)}'); COMMIT`,
-          );
+          // `set_config(..., true)` lasts until the end of the statement's own (implicit) transaction.
+          await p.query({
+            name: 'selfprov_notify_async',
+            text: "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1::text, $2::text)",
+            values: [channel, String(upTo)],
+          });
         }
       } catch {
         // The pool is closed or the server is gone: the subscriptions' polling covers it.

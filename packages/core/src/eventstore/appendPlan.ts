@@ -2,8 +2,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { type Sha256Hex, sha256Hex } from '../kernel/sha256.js';
 import type { ExpectedVersion } from './envelope.js';
 import { type IdempotencyConflict, idempotencyConflict, type WrongExpectedVersion, wrongExpectedVersion } from './errors.js';
-import { type ChainLink, contentHashOf, linkChain } from './hashChain.js';
-import type { PreparedRequest } from './validation.js';
+import { type ChainLink, contentText, linkChain } from './hashChain.js';
+import type { PreparedEvent, PreparedRequest } from './validation.js';
 
 /** What an adapter knows of a stream when it plans an append (read inside its transaction). */
 export interface StreamSnapshot {
@@ -68,21 +68,12 @@ export interface PlanOptions {
 }
 
 /** The content hash of each event of a prepared request (see `hashChain.ts`). */
-export const contentHashesOf = (request: PreparedRequest, digest: Sha256Hex = sha256Hex): string[] =>
-  request.events.map((e) =>
-    contentHashOf(
-      {
-        streamId: request.streamId,
-        eventId: e.eventId,
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        occurredAt: e.occurredAt,
-        data: e.data,
-        metadata: e.metadata,
-      },
-      digest,
-    ),
-  );
+export const contentHashesOf = (request: PreparedRequest, digest: Sha256Hex = sha256Hex): string[] => {
+  const { streamId, events } = request;
+  const hashes: string[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) hashes[i] = digest(contentText(streamId, events[i] as PreparedEvent));
+  return hashes;
+};
 
 /**
  * Plans a whole (multi-stream) append from what the adapter read inside its
@@ -98,17 +89,31 @@ export const planAppend = (
   snapshots: ReadonlyMap<string, StreamSnapshot>,
   options: PlanOptions = {},
 ): E.Either<WrongExpectedVersion | IdempotencyConflict, readonly StreamPlan[]> => {
+  const inOrder: StreamSnapshot[] = new Array(requests.length);
+  for (let i = 0; i < requests.length; i++) inOrder[i] = snapshots.get((requests[i] as PreparedRequest).streamId) ?? NO_SNAPSHOT;
+  return planAppendInOrder(requests, inOrder, options);
+};
+
+/**
+ * {@link planAppend} with the snapshots in request order (`snapshots[i]` is request `i`'s stream),
+ * for an adapter that reads the streams in that order: it builds no map. The requests come from
+ * `prepareAppend`, so no stream appears twice.
+ */
+export const planAppendInOrder = (
+  requests: readonly PreparedRequest[],
+  snapshots: readonly StreamSnapshot[],
+  options: PlanOptions = {},
+): E.Either<WrongExpectedVersion | IdempotencyConflict, readonly StreamPlan[]> => {
   const digest = options.digest ?? sha256Hex;
   // Allocation-free where the common call (one stream, new events, no replay) allows it: this runs
   // for every append of every adapter.
-  const snapshotOf = (streamId: string): StreamSnapshot => snapshots.get(streamId) ?? NO_SNAPSHOT;
   let replays: StreamPlan[] | undefined;
   let withEvents = 0;
   for (let i = 0; i < requests.length; i++) {
     const request = requests[i] as PreparedRequest;
     if (request.events.length === 0) continue;
     withEvents += 1;
-    const match = matchRecorded(request, snapshotOf(request.streamId));
+    const match = matchRecorded(request, snapshots[i] ?? NO_SNAPSHOT);
     if (E.isLeft(match)) return match;
     if (match.right === undefined) continue;
     replays ??= [];
@@ -128,14 +133,14 @@ export const planAppend = (
   }
   for (let i = 0; i < requests.length; i++) {
     const request = requests[i] as PreparedRequest;
-    const { version } = snapshotOf(request.streamId);
+    const { version } = snapshots[i] ?? NO_SNAPSHOT;
     if (!expectationHolds(request.expected, version)) return E.left(wrongExpectedVersion(request.streamId, request.expected, version));
   }
   // Hashes only once every expectation is known to hold: a refused call costs no hashing.
   const plans: StreamPlan[] = new Array(requests.length);
   for (let i = 0; i < requests.length; i++) {
     const request = requests[i] as PreparedRequest;
-    const snapshot = snapshotOf(request.streamId);
+    const snapshot = snapshots[i] ?? NO_SNAPSHOT;
     const { version } = snapshot;
     if (request.events.length === 0) {
       plans[i] = { kind: 'check', streamId: request.streamId, version };

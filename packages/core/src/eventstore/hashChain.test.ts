@@ -152,6 +152,35 @@ test('canonical JSON and the hashed texts are the reference texts, for any strin
   assert.is(canonicalJson(many), referenceCanon(many));
 });
 
+test('remembered strings and keys never answer for different ones (the caches of the fast paths)', () => {
+  // Strings of one length, plain and not, in turn; keys of one cache slot ("y" and "message"); the same
+  // instant and type as the event before, then equal-length ones that need escapes.
+  const values = ['sip', 'a"b', 'sip', 'a\\b', 'x\u0001y', 'sip', '\ud800ab', 'abc'];
+  for (const v of values) {
+    const data = { y: v, message: v, [v]: [v], nested: { [v]: v, y: 1, message: 2 } };
+    assert.is(canonicalJson(data), referenceCanon(data));
+  }
+  const noDigest = (text: string) => text;
+  const base: HashedContent = {
+    streamId: 's-1',
+    eventId: '00000000-0000-4000-8000-000000000001',
+    type: 'LineAdded',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    schemaVersion: 1,
+    data: { n: 1 },
+    metadata: { actor: { kind: 'device', id: 'SEP001122334455' }, channel: 'sip' },
+  };
+  const variants: HashedContent[] = [
+    base,
+    base,
+    { ...base, type: 'LineAdde"' },
+    { ...base, occurredAt: '2026-01-01T00:00:00.00"Z' },
+    { ...base, type: 'LineAdde\\', occurredAt: '2026-01-01T00:00:00.000\u0000' },
+    base,
+  ];
+  for (const v of variants) assert.is(contentHashOf(v, noDigest), referenceContentText(v));
+});
+
 test('linkChain links each event to the one before it', () => {
   const contents = ['1', '2', '3'].map((x) => sha256Hex(x));
   const links = linkChain(5, 'e'.repeat(64), contents);

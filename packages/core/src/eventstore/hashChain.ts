@@ -29,15 +29,19 @@ export interface ChainLink {
   readonly hash: string;
 }
 
-/** The fields the content hash covers. */
-export interface HashedContent {
-  readonly streamId: string;
+/** The fields the content hash covers but the stream id: what a prepared event carries. */
+export interface EventContent {
   readonly eventId: string;
   readonly type: string;
   readonly schemaVersion: number;
   readonly occurredAt: string;
   readonly data: JsonValue;
   readonly metadata: EventMetadata;
+}
+
+/** The fields the content hash covers. */
+export interface HashedContent extends EventContent {
+  readonly streamId: string;
 }
 
 /** Characters `JSON.stringify` escapes in a string (and all surrogates: lone ones are escaped). */
@@ -51,25 +55,29 @@ const plain = (s: string): boolean => !NEEDS_ESCAPE.test(s);
 
 /** How an object member starts: its quoted key and colon, after a comma unless it comes first. */
 interface MemberStart {
+  readonly key: string;
   readonly first: string;
   readonly next: string;
 }
 
 /**
- * Member starts by key: the same few keys come back in every event, so each is checked and quoted
- * once (strings are concatenated, not copied: fewer pieces, less garbage). Bounded in number and
- * length, as keys are caller data.
+ * Member starts of the keys met last, in a small table indexed by a cheap hash of the key: the same
+ * few keys come back in every event, so each is checked and quoted once, and found again by a
+ * comparison (keys are interned strings). Bounded in size, as keys are caller data.
  */
-const memberStarts = new Map<string, MemberStart>();
-const MAX_CACHED_KEYS = 1024;
+const START_SLOTS = 512;
 const MAX_CACHED_KEY_LENGTH = 64;
+const memberStarts: (MemberStart | undefined)[] = new Array<MemberStart | undefined>(START_SLOTS).fill(undefined);
 
 const memberStart = (key: string): MemberStart => {
-  let start = memberStarts.get(key);
-  if (start === undefined) {
+  const n = key.length;
+  const slot =
+    n === 0 ? 0 : (n * 31 + key.charCodeAt(0) * 7 + key.charCodeAt(n >> 1) * 131 + key.charCodeAt(n - 1) * 17) & (START_SLOTS - 1);
+  let start = memberStarts[slot];
+  if (start === undefined || start.key !== key) {
     const first = `${quote(key)}:`;
-    start = { first, next: `,${first}` };
-    if (memberStarts.size < MAX_CACHED_KEYS && key.length <= MAX_CACHED_KEY_LENGTH) memberStarts.set(key, start);
+    start = { key, first, next: `,${first}` };
+    if (n <= MAX_CACHED_KEY_LENGTH) memberStarts[slot] = start;
   }
   return start;
 };
@@ -128,23 +136,40 @@ const canon = (value: unknown): string => {
 /** The canonical JSON text of a value: sorted keys, no whitespace (see the module comment). */
 export const canonicalJson = (value: JsonValue | EventMetadata): string => canon(value);
 
-/** The content hash of an event: every envelope field but its place in the stream. */
-export const contentHashOf = (event: HashedContent, digest: Sha256Hex = sha256Hex): string => {
-  // The canonical form of the object { data, eventId, metadata, occurredAt, schemaVersion, streamId, type },
-  // its keys already in sorted order: written directly, since this runs for every event appended.
-  const { eventId, occurredAt, streamId, type } = event;
+/**
+ * A `plain` that remembers the last string it found plain and answers for an equal one without a
+ * scan: the instant and the type of consecutive events are usually the very same string.
+ */
+const rememberingPlain = (): ((s: string) => boolean) => {
+  let last = '';
+  return (s) => {
+    if (s === last) return true;
+    if (!plain(s)) return false;
+    last = s;
+    return true;
+  };
+};
+const plainInstant = rememberingPlain();
+const plainType = rememberingPlain();
+
+/**
+ * The text the content hash covers: the canonical form of the object
+ * `{ data, eventId, metadata, occurredAt, schemaVersion, streamId, type }`.
+ */
+export const contentText = (streamId: string, event: EventContent): string => {
+  // Its keys are already in sorted order: written directly, since this runs for every event appended.
+  const { eventId, occurredAt, type } = event;
   const data = canon(event.data);
   const metadata = canon(event.metadata);
   const schemaVersion = canon(event.schemaVersion);
   // The usual case, in fewer pieces: no string needs an escape, their quotes join the constant text.
-  if (plain(eventId) && plain(occurredAt) && plain(streamId) && plain(type))
-    return digest(
-      `{"data":${data},"eventId":"${eventId}","metadata":${metadata},"occurredAt":"${occurredAt}","schemaVersion":${schemaVersion},"streamId":"${streamId}","type":"${type}"}`,
-    );
-  return digest(
-    `{"data":${data},"eventId":${quote(eventId)},"metadata":${metadata},"occurredAt":${quote(occurredAt)},"schemaVersion":${schemaVersion},"streamId":${quote(streamId)},"type":${quote(type)}}`,
-  );
+  if (plain(eventId) && plainInstant(occurredAt) && plain(streamId) && plainType(type))
+    return `{"data":${data},"eventId":"${eventId}","metadata":${metadata},"occurredAt":"${occurredAt}","schemaVersion":${schemaVersion},"streamId":"${streamId}","type":"${type}"}`;
+  return `{"data":${data},"eventId":${quote(eventId)},"metadata":${metadata},"occurredAt":${quote(occurredAt)},"schemaVersion":${schemaVersion},"streamId":${quote(streamId)},"type":${quote(type)}}`;
 };
+
+/** The content hash of an event: every envelope field but its place in the stream. */
+export const contentHashOf = (event: HashedContent, digest: Sha256Hex = sha256Hex): string => digest(contentText(event.streamId, event));
 
 /** The text the link step hashes: `{"contentHash":"…","prevHash":"…"|null,"streamVersion":n}`. */
 export const linkText = (prevHash: string | null, streamVersion: number, contentHash: string): string =>

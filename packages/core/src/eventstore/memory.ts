@@ -3,7 +3,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { JsonValue } from '../kernel/json.js';
 import type { Sha256Hex } from '../kernel/sha256.js';
 import { type Runtime, systemRuntime } from '../runtime/ports.js';
-import { planAppend, type StreamPlan, type StreamSnapshot } from './appendPlan.js';
+import { planAppendInOrder, type StreamPlan, type StreamSnapshot } from './appendPlan.js';
 import type { ExpectedVersion, NewEvent, RecordedEvent } from './envelope.js';
 import { type StoreError, storeClosed, storeUnavailable } from './errors.js';
 import type { ChainLink } from './hashChain.js';
@@ -21,6 +21,11 @@ interface StreamState {
    * up to date. Most streams never need it: only caller-chosen ids are looked up.
    */
   byId?: Map<string, RecordedEvent>;
+}
+
+/** What planning needs of a stream, and the stream itself (`undefined`: none yet) for the write. */
+interface MemorySnapshot extends StreamSnapshot {
+  readonly stream: StreamState | undefined;
 }
 
 /** Streams up to this length are searched for an event id by a scan. */
@@ -127,13 +132,11 @@ export const createMemoryEventStore = (runtime: Partial<Runtime> = {}, options: 
       if (E.isLeft(prepared)) return prepared;
       const accepted = prepared.right;
       // Each request's stream, looked up once: the write below reuses it.
-      const states: (StreamState | undefined)[] = new Array(accepted.length);
-      const snapshots = new Map<string, StreamSnapshot>();
+      const snapshots: MemorySnapshot[] = new Array(accepted.length);
       for (let i = 0; i < accepted.length; i++) {
         const request = accepted[i] as PreparedRequest;
         const given = (requests[i] as AppendRequest).events;
         const stream = streams.get(request.streamId);
-        states[i] = stream;
         let existing = NO_EVENTS;
         // Only ids the caller chose can make an append a replay: ids this store just generated are new.
         if (stream !== undefined)
@@ -146,14 +149,12 @@ export const createMemoryEventStore = (runtime: Partial<Runtime> = {}, options: 
               (existing as Map<string, RecordedEvent>).set(e.eventId, found);
             }
           }
-        snapshots.set(
-          request.streamId,
+        snapshots[i] =
           stream === undefined
-            ? { version: -1, existing, lastHash: null }
-            : { version: stream.events.length - 1, existing, lastHash: stream.lastHash },
-        );
+            ? { version: -1, existing, lastHash: null, stream }
+            : { version: stream.events.length - 1, existing, lastHash: stream.lastHash, stream };
       }
-      const plans = planAppend(accepted, snapshots, planOptions);
+      const plans = planAppendInOrder(accepted, snapshots, planOptions);
       if (E.isLeft(plans)) return plans;
       // Arrays of their final length: `[]` grows a backing store of 17 slots on the first push.
       const results: StreamAppendResult[] = new Array(plans.right.length);
@@ -172,7 +173,7 @@ export const createMemoryEventStore = (runtime: Partial<Runtime> = {}, options: 
         } else {
           // planAppend answers a write with one plan per request, in order: plan k is request k.
           const request = accepted[k] as PreparedRequest;
-          let state = states[k];
+          let state = (snapshots[k] as MemorySnapshot).stream;
           if (state === undefined) {
             state = { events: [], lastHash: null };
             streams.set(plan.streamId, state);

@@ -150,6 +150,19 @@ test('refusals name the field, in single and multi-stream calls', () => {
   assert.is(refused([{ streamId: 's', expected: 'any', events: [{ ...good, data: cycle }] }]).field, 'events[0].data.self.again');
 });
 
+test('an event type is checked again whenever it differs from the one before (the remembered type)', () => {
+  const good = { type: 'T', data: {}, metadata: meta };
+  assert.ok(prepared([{ streamId: 's', expected: 'any', events: [good, good] }]));
+  for (const [type, message] of [
+    [' T', 'events[0].type must not start or end with whitespace'],
+    ['T\u0000', 'events[0].type must not contain control characters'],
+    [7, 'events[0].type must be a string'],
+  ] as const) {
+    assert.ok(prepared([{ streamId: 's', expected: 'any', events: [good] }]));
+    assert.is(refused([{ streamId: 's', expected: 'any', events: [{ ...good, type }] }]).message, message);
+  }
+});
+
 test('ids and the clock are drawn once per accepted event, and as before for a refused one', () => {
   const { drawn, ports } = counting();
   const good = { type: 'T', data: { n: 1 }, metadata: meta };

@@ -88,6 +88,10 @@ const validateActor = (value: unknown, field: string): E.Either<ValidationError,
 
 const OPTIONAL_METADATA = ['commandId', 'correlationId', 'causationId'] as const;
 
+/** `actorKinds` and `channels` as sets, for the fast path. */
+const ACTOR_KINDS: ReadonlySet<unknown> = new Set(actorKinds);
+const CHANNELS: ReadonlySet<unknown> = new Set(channels);
+
 export const validateMetadata = (value: unknown, field: string): E.Either<ValidationError, EventMetadata> => {
   if (typeof value !== 'object' || value === null) return E.left(validationError('invalid_metadata', field, `${field} is required`));
   const m = value as Record<string, unknown>;
@@ -113,22 +117,32 @@ const quickMetadata = (value: unknown): EventMetadata | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
   const m = value as Record<string, unknown>;
   const a = m.actor as Record<string, unknown> | null | undefined;
-  if (typeof a !== 'object' || a === null || !actorKinds.includes(a.kind as Actor['kind']) || !isName(a.id, MAX_ID_LENGTH))
-    return undefined;
+  if (typeof a !== 'object' || a === null) return undefined;
   const kind = a.kind as Actor['kind'];
+  const id = a.id;
+  if (!ACTOR_KINDS.has(kind) || !isName(id, MAX_ID_LENGTH)) return undefined;
   const onBehalfOf = a.onBehalfOf;
   let actor: Actor;
-  if (onBehalfOf === undefined) actor = { kind, id: a.id };
-  else if (isName(onBehalfOf, MAX_ID_LENGTH)) actor = { kind, id: a.id, onBehalfOf };
+  if (onBehalfOf === undefined) actor = { kind, id };
+  else if (isName(onBehalfOf, MAX_ID_LENGTH)) actor = { kind, id, onBehalfOf };
   else return undefined;
   const channel = m.channel as Channel;
-  if (!channels.includes(channel)) return undefined;
+  if (!CHANNELS.has(channel)) return undefined;
+  // Named reads, not a loop over OPTIONAL_METADATA: most metadata has none of them.
+  const { commandId, correlationId, causationId } = m;
+  if (commandId === undefined && correlationId === undefined && causationId === undefined) return { actor, channel };
   const out: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } = { actor, channel };
-  for (const key of OPTIONAL_METADATA) {
-    const v = m[key];
-    if (v === undefined) continue;
-    if (!isName(v, MAX_ID_LENGTH)) return undefined;
-    out[key] = v;
+  if (commandId !== undefined) {
+    if (!isName(commandId, MAX_ID_LENGTH)) return undefined;
+    out.commandId = commandId;
+  }
+  if (correlationId !== undefined) {
+    if (!isName(correlationId, MAX_ID_LENGTH)) return undefined;
+    out.correlationId = correlationId;
+  }
+  if (causationId !== undefined) {
+    if (!isName(causationId, MAX_ID_LENGTH)) return undefined;
+    out.causationId = causationId;
   }
   return out;
 };
@@ -197,6 +211,9 @@ const quickCopy = (v: unknown, depth: number): unknown => {
   return fields;
 };
 
+/** The last event type `quickEvent` found valid: consecutive events mostly share their type, checked once. */
+let lastType: unknown = UNSURE;
+
 const isSchemaVersion = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 
 /**
@@ -207,8 +224,11 @@ const isSchemaVersion = (value: unknown): value is number => typeof value === 'n
 const quickEvent = (value: unknown, ports: { clock: Clock; ids: IdGenerator }): PreparedEvent | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
   const e = value as Record<string, unknown>;
-  const type = e.type;
-  if (!isName(type, MAX_EVENT_TYPE_LENGTH)) return undefined;
+  const type = e.type as string;
+  if (type !== lastType) {
+    if (!isName(type, MAX_EVENT_TYPE_LENGTH)) return undefined;
+    lastType = type;
+  }
   const data = quickCopy(e.data, QUICK_COPY_DEPTH);
   if (data === UNSURE) return undefined;
   const metadata = quickMetadata(e.metadata);
