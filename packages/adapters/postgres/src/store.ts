@@ -7,7 +7,7 @@ import {
   type ExpectedVersion,
   type NewEvent,
   type PreparedRequest,
-  planAppend,
+  planAppendInOrder,
   prepareAppend,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -16,6 +16,7 @@ import {
   type Runtime,
   type StoreError,
   type StreamAppendResult,
+  type StreamPlan,
   type StreamSnapshot,
   storeClosed,
   storeUnavailable,
@@ -83,6 +84,9 @@ export interface PostgresEventStore extends EventStore {
 
 /** How long a committed append waits for others to share its NOTIFY (a NOTIFY is a commit of its own). */
 const ANNOUNCE_DELAY_MS = 2;
+
+/** The snapshot of a stream none of whose call's event ids is recorded (shared: never written to). */
+const NOTHING_RECORDED: ReadonlyMap<string, { readonly streamVersion: number; readonly type: string }> = new Map();
 
 /** Attempts of an append that lost a race the database detected (deadlock, unique violation). */
 const MAX_ATTEMPTS = 4;
@@ -361,8 +365,9 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     const answers = rows[0]?.r;
     if (!answers || answers.length !== calls.length)
       return calls.map(() => E.left(storeUnavailable('the append function answered no outcome for a call', false)));
-    const written = answers.flatMap((a) => (a.w ? (a.p ?? []) : []));
-    if (written.length > 0) announce(p, Math.max(...written));
+    let highest = 0;
+    for (const a of answers) if (a.w) for (const position of a.p ?? []) if (position > highest) highest = position;
+    if (highest > 0) announce(p, highest);
     return calls.map((call, i) => interpret(call.requests, answers[i] as AppendAnswer, call.contentHashes));
   };
 
@@ -411,6 +416,12 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
 
   /** The next round trip's calls (possibly none: every waiting call touches a stream in flight). */
   const takeBatch = (): Pending[] => {
+    const only = queue.length === 1 ? (queue[0] as Pending) : undefined;
+    // The usual case of a lone caller: one call waiting, nothing of it in flight.
+    if (only && (busy.size === 0 || !only.requests.some((r) => busy.has(r.streamId)))) {
+      queue = [];
+      return [only];
+    }
     const batch: Pending[] = [];
     const rest: Pending[] = [];
     // Streams of every call looked at, taken or not: a later call on one of them keeps its place after it.
@@ -470,15 +481,19 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     contentHashes: ReadonlyMap<string, readonly string[]>,
   ): E.Either<StoreError, AppendResult> => {
     const known = answer.k ?? [];
-    const snapshots = new Map<string, StreamSnapshot>();
-    prepared.forEach((request, i) => {
-      const existing = new Map<string, { streamVersion: number; type: string }>();
-      for (const k of known) if (k[0] === i + 1) existing.set(k[1], { streamVersion: k[2], type: k[3] });
-      snapshots.set(request.streamId, { version: answer.v[i] ?? -1, existing, lastHash: answer.ph?.[i] ?? null });
-    });
+    const snapshots: StreamSnapshot[] = new Array(prepared.length);
+    for (let i = 0; i < prepared.length; i++) {
+      let existing = NOTHING_RECORDED;
+      for (const k of known)
+        if (k[0] === i + 1) {
+          if (existing === NOTHING_RECORDED) existing = new Map();
+          (existing as Map<string, { streamVersion: number; type: string }>).set(k[1], { streamVersion: k[2], type: k[3] });
+        }
+      snapshots[i] = { version: answer.v[i] ?? -1, existing, lastHash: answer.ph?.[i] ?? null };
+    }
     // The kernel decides, from the snapshot the function read under its locks, exactly as for every
     // store; its chain links must be the ones the function stored.
-    const plans = planAppend(prepared, snapshots, { digest: nodeSha256Hex, contentHashes });
+    const plans = planAppendInOrder(prepared, snapshots, { digest: nodeSha256Hex, contentHashes });
     // Cannot happen unless the SQL function and planAppend drift apart: say so rather than guess.
     const diverged = () =>
       E.left(
@@ -490,58 +505,78 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     if (E.isLeft(plans)) return answer.w ? diverged() : plans;
     const writes = plans.right.some((p) => p.kind === 'write');
     if (writes !== answer.w) return diverged();
+    // Positions are handed out in call order; the write plans below consume them in that order too.
+    if (answer.w) notifier.bump();
     const positions = answer.p ?? [];
+    const hashes = answer.h ?? [];
     let next = 0;
-    let chainDiverged = false;
-    const streams: StreamAppendResult[] = plans.right.map((plan) => {
-      const index = prepared.findIndex((r) => r.streamId === plan.streamId);
-      const request = prepared[index] as PreparedRequest;
-      if (plan.kind === 'check') return { streamId: plan.streamId, nextExpectedVersion: plan.version, events: [] };
-      if (plan.kind === 'replay') {
+    let lastGlobalPosition = 0;
+    let replay = false;
+    const streams: StreamAppendResult[] = new Array(plans.right.length);
+    for (let k = 0; k < plans.right.length; k++) {
+      const plan = plans.right[k] as StreamPlan;
+      if (plan.kind === 'check') {
+        streams[k] = { streamId: plan.streamId, nextExpectedVersion: plan.version, events: [] };
+      } else if (plan.kind === 'replay') {
+        // Replay plans leave out the event-less requests: find the request by its stream.
+        replay = true;
+        const index = prepared.findIndex((r) => r.streamId === plan.streamId);
         const events = known
-          .filter((k) => k[0] === index + 1)
+          .filter((row) => row[0] === index + 1)
           .sort((a, b) => a[2] - b[2])
           .map(
-            (k): RecordedEvent => ({
-              type: k[3],
-              data: k[5] as RecordedEvent['data'],
-              metadata: k[6] as RecordedEvent['metadata'],
-              eventId: k[1],
-              schemaVersion: k[7],
-              occurredAt: k[8],
-              streamId: k[9],
-              streamVersion: k[2],
-              globalPosition: k[4],
-              ...chainOf(k[10], k[11]),
+            (row): RecordedEvent => ({
+              type: row[3],
+              data: row[5] as RecordedEvent['data'],
+              metadata: row[6] as RecordedEvent['metadata'],
+              eventId: row[1],
+              schemaVersion: row[7],
+              occurredAt: row[8],
+              streamId: row[9],
+              streamVersion: row[2],
+              globalPosition: row[4],
+              ...chainOf(row[10], row[11]),
             }),
           );
-        return { streamId: plan.streamId, nextExpectedVersion: answer.v[index] ?? -1, events };
+        for (const e of events) if (e.globalPosition > lastGlobalPosition) lastGlobalPosition = e.globalPosition;
+        streams[k] = { streamId: plan.streamId, nextExpectedVersion: answer.v[index] ?? -1, events };
+      } else {
+        // Write plans are one per request, in order; positions and hashes are handed out in call order.
+        const request = prepared[k] as PreparedRequest;
+        const events: RecordedEvent[] = new Array(request.events.length);
+        for (let i = 0; i < request.events.length; i++) {
+          const e = request.events[i] as PreparedRequest['events'][number];
+          const link = plan.links[i];
+          const globalPosition = positions[next + i] as number;
+          // A literal, not a spread of `e`: this runs for every event appended.
+          events[i] = {
+            type: e.type,
+            data: e.data,
+            metadata: e.metadata,
+            eventId: e.eventId,
+            schemaVersion: e.schemaVersion,
+            occurredAt: e.occurredAt,
+            streamId: plan.streamId,
+            streamVersion: plan.firstVersion + i,
+            globalPosition,
+            prevHash: link?.prevHash ?? null,
+            hash: link?.hash as string,
+          };
+          // The function linked the chain itself; the kernel must agree, or the write is not reported as a success.
+          if (link?.hash !== hashes[next + i])
+            return E.left(
+              storeUnavailable(
+                'the append function chained hashes the kernel computes otherwise (a bug); `selfprov audit verify` will say where',
+                false,
+              ),
+            );
+          if (globalPosition > lastGlobalPosition) lastGlobalPosition = globalPosition;
+        }
+        next += events.length;
+        streams[k] = { streamId: plan.streamId, nextExpectedVersion: plan.firstVersion + events.length - 1, events };
       }
-      const events = request.events.map(
-        (e, i): RecordedEvent => ({
-          ...e,
-          streamId: plan.streamId,
-          streamVersion: plan.firstVersion + i,
-          globalPosition: positions[next + i] as number,
-          prevHash: plan.links[i]?.prevHash ?? null,
-          hash: plan.links[i]?.hash as string,
-        }),
-      );
-      for (let i = 0; i < events.length; i++) if (events[i]?.hash !== answer.h?.[next + i]) chainDiverged = true;
-      next += events.length;
-      return { streamId: plan.streamId, nextExpectedVersion: plan.firstVersion + events.length - 1, events };
-    });
-    // Positions are handed out in call order; the write plans above consumed them in that order too.
-    if (answer.w) notifier.bump();
-    if (chainDiverged)
-      return E.left(
-        storeUnavailable(
-          'the append function chained hashes the kernel computes otherwise (a bug); `selfprov audit verify` will say where',
-          false,
-        ),
-      );
-    const lastGlobalPosition = Math.max(0, ...streams.flatMap((r) => r.events.map((e) => e.globalPosition)));
-    return E.right({ streams, lastGlobalPosition, idempotentReplay: plans.right.some((p) => p.kind === 'replay') });
+    }
+    return E.right({ streams, lastGlobalPosition, idempotentReplay: replay });
   };
 
   /** After repeated unique violations (something wrote around the locks): report the stream as moved. */
@@ -565,7 +600,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     const events = prepared.right.reduce((n, r) => n + r.events.length, 0);
     return () =>
       new Promise((done) => {
-        queue.push({ ...call, events, done });
+        queue.push({ requests: call.requests, contentHashes: call.contentHashes, events, done });
         pump();
       });
   };
@@ -598,8 +633,9 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
       const row = rows[0];
       const streamId = valid.right.streamId;
       const packed = row?.events ? (JSON.parse(row.events) as PackedEvent[]) : [];
-      const events = packed.map(
-        (e): RecordedEvent => ({
+      const events = packed.map((e): RecordedEvent => {
+        // Fields set one by one, not spread: this runs for every event read.
+        const event: { -readonly [K in keyof RecordedEvent]: RecordedEvent[K] } = {
           type: e[3],
           data: e[5],
           metadata: e[6],
@@ -609,9 +645,13 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
           streamId,
           streamVersion: e[1],
           globalPosition: e[0],
-          ...chainOf(e[8], e[9]),
-        }),
-      );
+        };
+        if (e[9] !== null) {
+          event.prevHash = e[8];
+          event.hash = e[9];
+        }
+        return event;
+      });
       return E.right({ currentVersion: row ? Number(row.version) : -1, events });
     });
   };
