@@ -1,5 +1,148 @@
 import { LOCK_CLASS_ALLOCATE, schemaLockKey } from './locks.js';
 
+/** SQL expressions naming one event's fields in a function: the general one's arrays, or append_one's scalars. */
+interface EventFields {
+  readonly stream: string;
+  readonly expected: string;
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: string;
+  readonly data: string;
+  readonly metadata: string;
+  readonly occurredAt: string;
+  readonly content: string;
+  /** The event's global position, and the positions array the answer carries. */
+  readonly position: string;
+  readonly positions: string;
+}
+
+const GENERAL: EventFields = {
+  stream: 'p_streams[1]',
+  expected: 'p_expected[1]',
+  id: 'p_ids[1]',
+  type: 'p_types[1]',
+  schemaVersion: 'p_schema_versions[1]',
+  data: 'p_data[1]',
+  metadata: 'p_metadata[1]',
+  occurredAt: 'p_occurred_at[1]',
+  content: 'p_content[1]',
+  position: 'v_positions[1]',
+  positions: 'v_positions',
+};
+
+const ONE: EventFields = {
+  stream: 'p_stream',
+  expected: 'p_expected',
+  id: 'p_id',
+  type: 'p_type',
+  schemaVersion: 'p_schema_version',
+  data: 'p_data',
+  metadata: 'p_metadata',
+  occurredAt: 'p_occurred_at',
+  content: 'p_content',
+  position: 'v_position',
+  positions: 'ARRAY[v_position]',
+};
+
+/**
+ * The two single-event fast paths (a new stream; an existing stream at an expected version), each one
+ * statement on `streams` and one insert, answering as the general path does. `when` prefixes their
+ * conditions; when neither applies or neither matches, control falls through to what follows.
+ */
+const fastPaths = (s: string, f: EventFields, when = ''): string => `  IF ${when}${f.expected} = 'no_stream' THEN
+    -- Fast path: a new stream with one event. Its row is created at its final version; a row that
+    -- exists (or is being created by a concurrent call, which this waits for) leaves it to the general path.
+    v_new_hash := encode(sha256(convert_to('{"contentHash":"' || ${f.content} || '","prevHash":null,"streamVersion":0}', 'UTF8')), 'hex');
+    INSERT INTO ${s}.streams (stream_hash, stream_id, version, head_hash)
+    VALUES (sha256(convert_to(${f.stream}, 'UTF8')), ${f.stream}, 0, v_new_hash)
+    ON CONFLICT (stream_hash) DO NOTHING RETURNING stream_key INTO v_key;
+    IF FOUND THEN
+      INSERT INTO ${s}.events (global_position, transaction_id, stream_key, stream_id, stream_version, event_id, type,
+                               schema_version, data, metadata, occurred_at, prev_hash, hash)
+      VALUES (${f.position}, v_xid, v_key, ${f.stream}, 0, ${f.id}, ${f.type}, ${f.schemaVersion},
+              ${f.data}::json, ${f.metadata}::json, ${f.occurredAt}, NULL, v_new_hash);
+      RETURN json_build_array(json_build_object('w', true, 'v', ARRAY[-1], 'p', ${f.positions},
+        'ph', ARRAY[NULL::text], 'h', ARRAY[v_new_hash]));
+    END IF;
+  ELSIF ${when}${f.expected} ~ '^[0-9]+$' THEN
+    -- Fast path, the most common append: one event onto an existing stream at an expected version.
+    -- One statement locks the stream row, checks the version, links the chain and moves the head.
+    -- The old head comes from the statement's snapshot; it is the row's current one whenever the
+    -- update happens, because every committed change of a stream row changes its version, and a
+    -- row changed since the snapshot no longer matches the version (PostgreSQL re-checks it).
+    v_hash := sha256(convert_to(${f.stream}, 'UTF8'));
+    UPDATE ${s}.streams st
+       SET version = st.version + 1,
+           head_hash = encode(sha256(convert_to('{"contentHash":"' || ${f.content} || '","prevHash":'
+             || coalesce('"' || st.head_hash || '"', 'null') || ',"streamVersion":' || (st.version + 1) || '}', 'UTF8')), 'hex')
+      FROM (SELECT o.head_hash FROM ${s}.streams o WHERE o.stream_hash = v_hash) old
+     WHERE st.stream_hash = v_hash AND st.version = ${f.expected}::bigint
+    RETURNING st.stream_key, st.version - 1, old.head_hash, st.head_hash INTO v_key, v_version, v_head, v_new_hash;
+    IF FOUND THEN
+      INSERT INTO ${s}.events (global_position, transaction_id, stream_key, stream_id, stream_version, event_id, type,
+                               schema_version, data, metadata, occurred_at, prev_hash, hash)
+      VALUES (${f.position}, v_xid, v_key, ${f.stream}, v_version + 1, ${f.id}, ${f.type}, ${f.schemaVersion},
+              ${f.data}::json, ${f.metadata}::json, ${f.occurredAt}, v_head, v_new_hash);
+      RETURN json_build_array(json_build_object('w', true, 'v', ARRAY[v_version], 'p', ${f.positions},
+        'ph', ARRAY[v_head], 'h', ARRAY[v_new_hash]));
+    END IF;
+    -- A new stream or a version that does not match: the general path decides and answers.
+  END IF;`;
+
+/** The short session lock under which the transaction id and the positions are taken together (see above). */
+const allocation = (lockKey: number, take: string): string => `  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'selfprov append must be the first write of its transaction (position order relies on it)'
+      USING ERRCODE = '25001';
+  END IF;
+  BEGIN
+    PERFORM pg_advisory_lock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
+    v_xid := pg_current_xact_id();
+${take}
+    PERFORM pg_advisory_unlock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
+  EXCEPTION WHEN OTHERS OR query_canceled THEN
+    -- A session lock survives the error: release it, or every later append would wait forever.
+    IF EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+                 AND classid = ${LOCK_CLASS_ALLOCATE} AND objid = ${lockKey} AND objsubid = 2) THEN
+      PERFORM pg_advisory_unlock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
+    END IF;
+    RAISE;
+  END;`;
+
+/**
+ * `<schema>.append_one` (schema version 6): the single-event append with scalar parameters, no arrays
+ * to build, send and parse (about 15% of a sequential append's time, measured against the same call
+ * through `append`). It takes the fast paths above and answers as `append` does, or NULL when neither
+ * applies (the stream exists for `no_stream`, is new or elsewhere for a version, or the expectation is
+ * another): the store then sends the call to `append`, which decides it. Like `append`, it must be the
+ * first statement of its transaction.
+ */
+export const appendOneFunction = (s: string): string => {
+  const lockKey = schemaLockKey(s.replaceAll('"', ''));
+  return `
+CREATE FUNCTION ${s}.append_one(
+  p_stream text, p_expected text, p_id uuid, p_type text, p_schema_version int,
+  p_data text, p_metadata text, p_occurred_at text, p_content text
+) RETURNS json LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_xid xid8;
+  v_position bigint;
+  v_hash bytea;
+  v_key bigint;
+  v_version bigint;
+  v_head text;
+  v_new_hash text;
+BEGIN
+  IF NOT (p_expected = 'no_stream' OR p_expected ~ '^[0-9]+$') THEN
+    RETURN NULL;
+  END IF;
+${allocation(lockKey, "    v_position := nextval('" + s + ".events_position_seq');")}
+${fastPaths(s, ONE)}
+  RETURN NULL;
+END
+$fn$;
+`;
+};
+
 /**
  * The append function of schema version 5 (the one in use). It takes SEVERAL independent append
  * calls at once (group commit: the store sends appends that arrive while others are in flight
@@ -91,65 +234,14 @@ BEGIN
     RETURN json_build_array(json_build_object('w', false, 'v', v_versions, 'k', '[]'::json));
   END IF;
 
-  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-    RAISE EXCEPTION 'selfprov append must be the first write of its transaction (position order relies on it)'
-      USING ERRCODE = '25001';
-  END IF;
-  BEGIN
-    PERFORM pg_advisory_lock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
-    v_xid := pg_current_xact_id();
-    FOR i IN 1..n_events LOOP
+${allocation(
+  lockKey,
+  `    FOR i IN 1..n_events LOOP
       v_positions[i] := nextval('${s}.events_position_seq');
-    END LOOP;
-    PERFORM pg_advisory_unlock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
-  EXCEPTION WHEN OTHERS OR query_canceled THEN
-    -- A session lock survives the error: release it, or every later append would wait forever.
-    IF EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
-                 AND classid = ${LOCK_CLASS_ALLOCATE} AND objid = ${lockKey} AND objsubid = 2) THEN
-      PERFORM pg_advisory_unlock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
-    END IF;
-    RAISE;
-  END;
+    END LOOP;`,
+)}
 
-  IF n_req = 1 AND n_events = 1 AND NOT p_check_ids AND p_expected[1] = 'no_stream' THEN
-    -- Fast path: a new stream with one event. Its row is created at its final version; a row that
-    -- exists (or is being created by a concurrent call, which this waits for) leaves it to the general path.
-    v_new_hash := encode(sha256(convert_to('{"contentHash":"' || p_content[1] || '","prevHash":null,"streamVersion":0}', 'UTF8')), 'hex');
-    INSERT INTO ${s}.streams (stream_hash, stream_id, version, head_hash)
-    VALUES (sha256(convert_to(p_streams[1], 'UTF8')), p_streams[1], 0, v_new_hash)
-    ON CONFLICT (stream_hash) DO NOTHING RETURNING stream_key INTO v_key;
-    IF FOUND THEN
-      INSERT INTO ${s}.events (global_position, transaction_id, stream_key, stream_id, stream_version, event_id, type,
-                               schema_version, data, metadata, occurred_at, prev_hash, hash)
-      VALUES (v_positions[1], v_xid, v_key, p_streams[1], 0, p_ids[1], p_types[1], p_schema_versions[1],
-              p_data[1]::json, p_metadata[1]::json, p_occurred_at[1], NULL, v_new_hash);
-      RETURN json_build_array(json_build_object('w', true, 'v', ARRAY[-1], 'p', v_positions,
-        'ph', ARRAY[NULL::text], 'h', ARRAY[v_new_hash]));
-    END IF;
-  ELSIF n_req = 1 AND n_events = 1 AND NOT p_check_ids AND p_expected[1] ~ '^[0-9]+$' THEN
-    -- Fast path, the most common append: one event onto an existing stream at an expected version.
-    -- One statement locks the stream row, checks the version, links the chain and moves the head.
-    -- The old head comes from the statement's snapshot; it is the row's current one whenever the
-    -- update happens, because every committed change of a stream row changes its version, and a
-    -- row changed since the snapshot no longer matches the version (PostgreSQL re-checks it).
-    v_hash := sha256(convert_to(p_streams[1], 'UTF8'));
-    UPDATE ${s}.streams st
-       SET version = st.version + 1,
-           head_hash = encode(sha256(convert_to('{"contentHash":"' || p_content[1] || '","prevHash":'
-             || coalesce('"' || st.head_hash || '"', 'null') || ',"streamVersion":' || (st.version + 1) || '}', 'UTF8')), 'hex')
-      FROM (SELECT o.head_hash FROM ${s}.streams o WHERE o.stream_hash = v_hash) old
-     WHERE st.stream_hash = v_hash AND st.version = p_expected[1]::bigint
-    RETURNING st.stream_key, st.version - 1, old.head_hash, st.head_hash INTO v_key, v_version, v_head, v_new_hash;
-    IF FOUND THEN
-      INSERT INTO ${s}.events (global_position, transaction_id, stream_key, stream_id, stream_version, event_id, type,
-                               schema_version, data, metadata, occurred_at, prev_hash, hash)
-      VALUES (v_positions[1], v_xid, v_key, p_streams[1], v_version + 1, p_ids[1], p_types[1], p_schema_versions[1],
-              p_data[1]::json, p_metadata[1]::json, p_occurred_at[1], v_head, v_new_hash);
-      RETURN json_build_array(json_build_object('w', true, 'v', ARRAY[v_version], 'p', v_positions,
-        'ph', ARRAY[v_head], 'h', ARRAY[v_new_hash]));
-    END IF;
-    -- A new stream or a version that does not match: the general path decides and answers.
-  END IF;
+${fastPaths(s, GENERAL, 'n_req = 1 AND n_events = 1 AND NOT p_check_ids AND ')}
 
   v_keys := array_fill(NULL::bigint, ARRAY[n_req]);
   v_versions := array_fill(-1::bigint, ARRAY[n_req]);

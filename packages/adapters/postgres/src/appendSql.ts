@@ -89,3 +89,28 @@ export const toBatchArgs = (calls: readonly AppendCall[], checkIds: boolean): Ba
 /** The statement that calls the append function for `schema` (already quoted); it answers one JSON array, one entry per call. */
 export const appendStatement = (quotedSchema: string): string =>
   `SELECT ${quotedSchema}.append($1::int[], $2::text[], $3::text[], $4::int[], $5::int[], $6::uuid[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::boolean) AS r`;
+
+/** The statement that calls `<schema>.append_one` (schema version 6); it answers like `append`, or NULL. */
+export const appendOneStatement = (quotedSchema: string): string =>
+  `SELECT ${quotedSchema}.append_one($1::text, $2::text, $3::uuid, $4::text, $5::int, $6::text, $7::text, $8::text, $9::text) AS r`;
+
+/**
+ * The parameters of `<schema>.append_one` for a call it can take (one stream, one event, expecting
+ * `no_stream` or a version), `undefined` for any other call.
+ */
+export const toAppendOneArgs = (call: AppendCall): unknown[] | undefined => {
+  const request = call.requests.length === 1 ? call.requests[0] : undefined;
+  const event = request?.events.length === 1 ? request.events[0] : undefined;
+  if (!request || !event || !(request.expected === 'no_stream' || typeof request.expected === 'number')) return undefined;
+  return [
+    request.streamId,
+    String(request.expected),
+    event.eventId,
+    event.type,
+    event.schemaVersion,
+    JSON.stringify(event.data),
+    JSON.stringify(event.metadata),
+    event.occurredAt,
+    call.contentHashes.get(request.streamId)?.[0],
+  ];
+};

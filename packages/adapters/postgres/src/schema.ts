@@ -1,7 +1,7 @@
 import { type StoreError, storeUnavailable } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Pool, PoolClient } from 'pg';
-import { appendFunctionV5 } from './appendFunction.js';
+import { appendFunctionV5, appendOneFunction } from './appendFunction.js';
 import { backfillHashes } from './backfill.js';
 import { toStoreError } from './errors.js';
 import { LOCK_CLASS_ALLOCATE, LOCK_CLASS_MIGRATE, schemaLockKey } from './locks.js';
@@ -437,6 +437,11 @@ DROP FUNCTION ${s}.append(text[], text[], int[], int[], uuid[], text[], int[], t
 -- Room on each page for a new version of a stream row: its updates stay HOT (no index entries).
 ALTER TABLE ${s}.streams SET (fillfactor = 50);
 ${appendFunctionV5(s)}`,
+  },
+  {
+    version: 6,
+    description: 'append_one: the single-event append with scalar parameters (no arrays to build and parse)',
+    sql: (s) => appendOneFunction(s),
   },
 ];
 

@@ -31,7 +31,7 @@ import { nodeSha256Hex } from '@selfprov/node';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
-import { type AppendCall, appendStatement, contentHashesByStream, toBatchArgs } from './appendSql.js';
+import { type AppendCall, appendOneStatement, appendStatement, contentHashesByStream, toAppendOneArgs, toBatchArgs } from './appendSql.js';
 import { createCheckpointStore } from './checkpoints.js';
 import { isTransientConflict, isUniqueViolation, toStoreError } from './errors.js';
 import { createNotifier } from './notifier.js';
@@ -372,6 +372,25 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
   };
 
   /**
+   * A single-event call through `append_one` (scalar parameters: cheaper to send and to parse than
+   * `append`'s arrays); `undefined` when it is not such a call or the function left it to `append`.
+   */
+  const sendOne = async (p: pg.Pool, call: AppendCall): Promise<E.Either<StoreError, AppendResult> | undefined> => {
+    const values = toAppendOneArgs(call);
+    if (!values) return undefined;
+    const { rows } = await p.query<{ r: readonly AppendAnswer[] | null }>({
+      name: 'selfprov_append_one_v6',
+      text: appendOneStatement(s),
+      values,
+    });
+    const answer = rows[0]?.r?.[0];
+    if (!answer) return undefined;
+    const position = answer.p?.[0];
+    if (answer.w && position !== undefined) announce(p, position);
+    return interpret(call.requests, answer, call.contentHashes);
+  };
+
+  /**
    * One call on its own, retried when it lost a race the database detected. A retry checks every
    * event id first: a unique violation may mean the call's events are already recorded (a retried
    * command whose first attempt committed), and then the answer is their replay.
@@ -380,6 +399,10 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     run(async (p) => {
       for (let attempt = 1; ; attempt++) {
         try {
+          if (attempt === 1) {
+            const taken = await sendOne(p, call);
+            if (taken) return taken;
+          }
           return (await sendBatch(p, [call], attempt > 1))[0] as E.Either<StoreError, AppendResult>;
         } catch (cause) {
           if (closed || !isTransientConflict(cause)) throw cause;
