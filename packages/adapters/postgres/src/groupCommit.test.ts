@@ -1,6 +1,7 @@
 import type { AppendResult, StoreError } from '@selfprov/core';
 import { testEvents } from '@selfprov/core/testkit';
 import * as E from 'fp-ts/lib/Either.js';
+import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPostgresEventStore, type PostgresEventStore } from './index.js';
@@ -137,6 +138,36 @@ test('guards (event-less requests) and multi-stream calls mixed into a group kee
   assert.ok(multiRefused && E.isLeft(multiRefused) && multiRefused.left.code === 'wrong_expected_version');
   const lone = await store.readStream('lone-c')();
   assert.ok(E.isRight(lone) && lone.right.currentVersion === -1, 'the refused call wrote nothing, not even a stream row');
+});
+
+test('a group whose fate is unknown (a query timeout) answers every call as uncertain, never as refused', async ({ db }) => {
+  // The server keeps running a transaction whose client gave up; it may commit later. A refusal
+  // would then be false: like a lone call, each call of the group gets store_unavailable.
+  const schema = db.freshSchema('gcfate');
+  const store = createPostgresEventStore({ connectionString: db.config, schema, maxConcurrentAppends: 1, queryTimeoutMs: 600 });
+  const holder = new pg.Client(db.config);
+  try {
+    ok(await store.append('busy', 'no_stream', testEvents(1))());
+    ok(await store.append('locked', 'no_stream', testEvents(1))());
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query(
+      `SELECT 1 FROM "${schema}".streams WHERE stream_hash IN (sha256(convert_to('busy', 'UTF8')), sha256(convert_to('locked', 'UTF8'))) FOR UPDATE`,
+    );
+    const first = store.append('busy', 'any', testEvents(1))(); // in flight, waiting on the lock
+    await new Promise((r) => setTimeout(r, 50));
+    const grouped = [store.append('elsewhere', 'exists', testEvents(1))(), store.append('locked', 'any', testEvents(1))()];
+    const all = await Promise.all([first, ...grouped]);
+    for (const r of all) {
+      assert.ok(E.isLeft(r), 'no call is answered as done or refused');
+      if (E.isLeft(r)) assert.is(r.left.code, 'store_unavailable');
+    }
+  } finally {
+    await holder.query('ROLLBACK').catch(() => undefined);
+    await holder.end().catch(() => undefined);
+    await store.close();
+    await db.dropSchema(schema);
+  }
 });
 
 test('maxConcurrentAppends is validated', async ({ db }) => {

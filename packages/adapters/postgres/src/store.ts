@@ -33,7 +33,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
 import { type AppendCall, appendOneStatement, appendStatement, contentHashesByStream, toAppendOneArgs, toBatchArgs } from './appendSql.js';
 import { createCheckpointStore } from './checkpoints.js';
-import { isTransientConflict, isUniqueViolation, toStoreError } from './errors.js';
+import { isTransientConflict, isUniqueViolation, sqlState, toStoreError } from './errors.js';
 import { createNotifier } from './notifier.js';
 import { migrate, notifyChannel, quoteIdent } from './schema.js';
 import { DEFAULT_SCHEMA, describePostgresTarget, parsePostgresUrl, validateSchemaName } from './url.js';
@@ -275,6 +275,8 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
 
   const sendAnnouncement = (p: pg.Pool): Promise<void> => {
     announceTimer = undefined;
+    // Nothing to say: return before `announcing` is set, which only the loop below may clear.
+    if (unannounced <= 0) return Promise.resolve();
     const run = (async () => {
       try {
         while (unannounced > 0) {
@@ -364,7 +366,9 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     });
     const answers = rows[0]?.r;
     if (!answers || answers.length !== calls.length)
-      return calls.map(() => E.left(storeUnavailable('the append function answered no outcome for a call', false)));
+      return calls.map(() =>
+        E.left(storeUnavailable('the append function answered no outcome for a call (a bug); its events may have been written', false)),
+      );
     let highest = 0;
     for (const a of answers) if (a.w) for (const position of a.p ?? []) if (position > highest) highest = position;
     if (highest > 0) announce(p, highest);
@@ -472,10 +476,30 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
   const runBatch = async (batch: readonly Pending[]): Promise<void> => {
     const only = batch.length === 1 ? batch[0] : undefined;
     if (only) return only.done(await appendAlone(only));
-    const outcomes = await run(async (p) => E.right(await sendBatch(p, batch, false)))();
-    if (E.isRight(outcomes)) {
-      for (const [i, call] of batch.entries()) call.done(outcomes.right[i] as E.Either<StoreError, AppendResult>);
-    } else await Promise.all(batch.map(async (call) => call.done(await appendAlone(call))));
+    const outcomes = await run(async (p): Promise<E.Either<StoreError, E.Either<StoreError, AppendResult>[] | undefined>> => {
+      try {
+        return E.right(await sendBatch(p, batch, false));
+      } catch (cause) {
+        // The server refused the statement (it has a SQLSTATE: a deadlock, a recorded event id...):
+        // its transaction is rolled back, nothing of the batch is written, so each call is decided
+        // again on its own. Any other failure (a timeout, a lost connection) leaves the transaction's
+        // fate unknown, as for a lone call: every call gets the store's error, which says so.
+        if (!closed && sqlState(cause) !== undefined) return E.right(undefined);
+        throw cause;
+      }
+    })();
+    if (E.isLeft(outcomes)) {
+      for (const call of batch) call.done(outcomes);
+      return;
+    }
+    const answered = outcomes.right;
+    if (answered) {
+      for (const [i, call] of batch.entries()) call.done(answered[i] as E.Either<StoreError, AppendResult>);
+      return;
+    }
+    // One after another, as the batch went: the concurrency limit holds, and calls on the locks that
+    // failed the batch do not all wait on them at once.
+    for (const call of batch) call.done(await appendAlone(call));
   };
 
   const pump = (): void => {
