@@ -749,30 +749,11 @@ const kurrentDbStore = (
 
   const subscribe = (subscribeOptions: SubscribeOptions): Subscription => {
     activeSubscriptions += 1;
-    let counted = true;
-    const release = () => {
-      if (!counted) return;
-      counted = false;
+    const onEnd = () => {
       activeSubscriptions -= 1;
       if (activeSubscriptions === 0) stopDoorbell();
     };
-    const subscription = catchUpSubscription(
-      { readAll: (o) => readAll(o), waitForAppend },
-      {
-        ...subscribeOptions,
-        onError: (error) => {
-          release();
-          subscribeOptions.onError?.(error);
-        },
-      },
-    );
-    return {
-      caughtUp: subscription.caughtUp,
-      close: async () => {
-        await subscription.close();
-        release();
-      },
-    };
+    return catchUpSubscription({ readAll: (o) => readAll(o), waitForAppend, onEnd }, subscribeOptions);
   };
 
   return {

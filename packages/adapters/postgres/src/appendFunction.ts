@@ -89,8 +89,16 @@ const fastPaths = (s: string, f: EventFields, when = ''): string => `  IF ${when
     -- A new stream or a version that does not match: the general path decides and answers.
   END IF;`;
 
-/** The short session lock under which the transaction id and the positions are taken together (see above). */
-const allocation = (lockKey: number, take: string): string => `  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+/** What `allocation` takes for a call of `n_events` events: one position each. */
+export const allocatePositions = (s: string): string => `    FOR i IN 1..n_events LOOP
+      v_positions[i] := nextval('${s}.events_position_seq');
+    END LOOP;`;
+
+/**
+ * The short session lock under which the transaction id and the positions are taken together (see
+ * appendFunctionV5): every version of the append function starts with it.
+ */
+export const allocation = (lockKey: number, take: string): string => `  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
     RAISE EXCEPTION 'selfprov append must be the first write of its transaction (position order relies on it)'
       USING ERRCODE = '25001';
   END IF;
@@ -234,12 +242,7 @@ BEGIN
     RETURN json_build_array(json_build_object('w', false, 'v', v_versions, 'k', '[]'::json));
   END IF;
 
-${allocation(
-  lockKey,
-  `    FOR i IN 1..n_events LOOP
-      v_positions[i] := nextval('${s}.events_position_seq');
-    END LOOP;`,
-)}
+${allocation(lockKey, allocatePositions(s))}
 
 ${fastPaths(s, GENERAL, 'n_req = 1 AND n_events = 1 AND NOT p_check_ids AND ')}
 

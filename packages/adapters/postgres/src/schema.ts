@@ -1,10 +1,10 @@
 import { type StoreError, storeUnavailable } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Pool, PoolClient } from 'pg';
-import { appendFunctionV5, appendOneFunction } from './appendFunction.js';
+import { allocatePositions, allocation, appendFunctionV5, appendOneFunction } from './appendFunction.js';
 import { backfillHashes } from './backfill.js';
 import { toStoreError } from './errors.js';
-import { LOCK_CLASS_ALLOCATE, LOCK_CLASS_MIGRATE, schemaLockKey } from './locks.js';
+import { LOCK_CLASS_MIGRATE, schemaLockKey } from './locks.js';
 
 /** NOTIFY channel on which `append` announces each commit (payload: its last global position). */
 export const notifyChannel = (schema: string): string => `${schema}_appended`;
@@ -64,25 +64,7 @@ BEGIN
     RETURN json_build_object('w', false, 'v', v_versions, 'k', v_known);
   END IF;
 
-  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-    RAISE EXCEPTION 'selfprov append must be the first write of its transaction (position order relies on it)'
-      USING ERRCODE = '25001';
-  END IF;
-  BEGIN
-    PERFORM pg_advisory_lock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
-    v_xid := pg_current_xact_id();
-    FOR i IN 1..n_events LOOP
-      v_positions[i] := nextval('${s}.events_position_seq');
-    END LOOP;
-    PERFORM pg_advisory_unlock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
-  EXCEPTION WHEN OTHERS OR query_canceled THEN
-    -- A session lock survives the error: release it, or every later append would wait forever.
-    IF EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
-                 AND classid = ${LOCK_CLASS_ALLOCATE} AND objid = ${lockKey} AND objsubid = 2) THEN
-      PERFORM pg_advisory_unlock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
-    END IF;
-    RAISE;
-  END;
+${allocation(lockKey, allocatePositions(s))}
 
   FOR r IN SELECT t.ord::int AS ord, t.id, sha256(convert_to(t.id, 'UTF8')) AS h
              FROM unnest(p_streams) WITH ORDINALITY AS t(id, ord) ORDER BY 3 LOOP
@@ -191,25 +173,7 @@ BEGIN
     RETURN json_build_object('w', false, 'v', v_versions, 'k', v_known);
   END IF;
 
-  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-    RAISE EXCEPTION 'selfprov append must be the first write of its transaction (position order relies on it)'
-      USING ERRCODE = '25001';
-  END IF;
-  BEGIN
-    PERFORM pg_advisory_lock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
-    v_xid := pg_current_xact_id();
-    FOR i IN 1..n_events LOOP
-      v_positions[i] := nextval('${s}.events_position_seq');
-    END LOOP;
-    PERFORM pg_advisory_unlock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
-  EXCEPTION WHEN OTHERS OR query_canceled THEN
-    -- A session lock survives the error: release it, or every later append would wait forever.
-    IF EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
-                 AND classid = ${LOCK_CLASS_ALLOCATE} AND objid = ${lockKey} AND objsubid = 2) THEN
-      PERFORM pg_advisory_unlock(${LOCK_CLASS_ALLOCATE}, ${lockKey});
-    END IF;
-    RAISE;
-  END;
+${allocation(lockKey, allocatePositions(s))}
 
   FOR r IN SELECT t.ord::int AS ord, t.id, sha256(convert_to(t.id, 'UTF8')) AS h
              FROM unnest(p_streams) WITH ORDINALITY AS t(id, ord) ORDER BY 3 LOOP

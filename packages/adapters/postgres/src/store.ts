@@ -740,13 +740,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     subscribe: (subscribeOptions) => {
       let seen = notifier.generation();
       notifier.acquire();
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        notifier.release();
-      };
-      const subscription = catchUpSubscription(
+      return catchUpSubscription(
         {
           readAll: (o) => {
             // Noted before the read: a wake-up during the read makes the next wait return at once.
@@ -754,22 +748,10 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
             return readAll(o);
           },
           waitForAppend: (_position, stop) => notifier.wait(seen, stop),
+          onEnd: () => notifier.release(),
         },
-        {
-          ...subscribeOptions,
-          onError: (error) => {
-            release();
-            subscribeOptions.onError?.(error);
-          },
-        },
+        subscribeOptions,
       );
-      return {
-        caughtUp: subscription.caughtUp,
-        close: async () => {
-          await subscription.close();
-          release();
-        },
-      };
     },
     close: () => {
       if (!closing) {

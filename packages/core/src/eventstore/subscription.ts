@@ -12,6 +12,11 @@ export interface CatchUpSource {
    * or simply a polling interval), or when the store closes. Spurious wake-ups are fine.
    */
   waitForAppend(position: number, stop: StopSignal): Promise<void>;
+  /**
+   * Called once when the subscription ends, by an error or by `close()` (then after its loop has
+   * stopped): where an adapter gives back what the subscription held (a LISTEN connection, a poller).
+   */
+  onEnd?(): void;
 }
 
 /** Lets a waiting store wake a subscription that is being closed, without leaking listeners. */
@@ -54,10 +59,17 @@ export const catchUpSubscription = (source: CatchUpSource, options: SubscribeOpt
     for (const l of [...stopListeners]) l();
   };
   let position = options.after ?? 0;
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    source.onEnd?.();
+  };
   const fail = (error: StoreError) => {
     if (stopped) return;
     stopAll();
     caughtUp.resolve();
+    end();
     options.onError?.(error);
   };
   const loop = async (): Promise<void> => {
@@ -87,6 +99,7 @@ export const catchUpSubscription = (source: CatchUpSource, options: SubscribeOpt
       stopAll();
       caughtUp.resolve();
       await running;
+      end();
     },
   };
 };
