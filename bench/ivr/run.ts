@@ -1,5 +1,5 @@
 // IVR benchmark: 10,000 concurrent calls in one process, in-memory event store,
-// in-memory gateway (credential check without hashing), simulated time.
+// a fixed-answer gateway (bench/ivr/gateway.ts: no domain, no hashing), simulated time.
 //   node --conditions=source --import tsx bench/ivr/run.ts [--sessions 10000] [--out bench/ivr/results.json]
 // Measures per-digit handling (one `digits()` call, awaited: record the input,
 // transition, carry out the outputs, including any gateway effect the key starts)
@@ -12,13 +12,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 // Relative imports: bench/ is not a workspace package (it resolves nothing by package name).
 import { createMemoryEventStore, type EventStore, sequentialIds } from '../../packages/core/src/index.js';
-import {
-  createIvrDriver,
-  createMemoryIvrGateway,
-  type MemoryIvrPhone,
-  type MemoryIvrUser,
-  simulatedScheduler,
-} from '../../packages/ivr/src/index.js';
+import { createIvrDriver, simulatedScheduler } from '../../packages/ivr/src/index.js';
+import { type BenchUser, createBenchGateway } from './gateway.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,14 +48,9 @@ const stats = (samples: number[]) => {
 const us = (ms: number) => Math.round(ms * 1000);
 
 const world = () => {
-  const users: MemoryIvrUser[] = [];
-  const phones: Record<string, MemoryIvrPhone> = {};
-  for (let i = 0; i < SESSIONS; i++) {
-    users.push({ userId: `user${i}`, primaryExtension: ext(i), pin: pin(i) });
-    phones[device(i)] = { owner: null, state: 'autoregistered', extension: null, registered: true };
-  }
+  const users: BenchUser[] = Array.from({ length: SESSIONS }, (_, i) => ({ userId: `user${i}`, extension: ext(i), pin: pin(i) }));
   const scheduler = simulatedScheduler();
-  const gateway = createMemoryIvrGateway({ users, phones, authenticationMode: 'secure-users', languages: ['en_US'], now: scheduler.now });
+  const gateway = createBenchGateway(users);
   return { scheduler, gateway };
 };
 
@@ -133,7 +123,7 @@ const measureLatency = async () => {
       (effectSteps.has(step) ? withEffect : plain).push(dt);
     }
   }
-  const provisioned = Object.values(gateway.phones()).filter((p) => p.state === 'provisioned').length;
+  const provisioned = gateway.provisioned();
   if (provisioned !== SESSIONS) fail('provisioned', provisioned);
 
   // Concurrent waves: a fresh set of calls, every call sends its next key at the same time.

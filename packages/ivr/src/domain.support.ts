@@ -1,7 +1,9 @@
-// Test support: the real self-provisioning domain (demo seed, facade, credentials
-// module with a real scrypt hasher at test cost) behind `createDomainGateway`,
-// on simulated time. Not a test file, not part of the build.
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+// Test support (not a test file, not part of the build): the real self-provisioning
+// domain behind `createDomainGateway`, on simulated time. The demo seed
+// (packages/core/src/domain/selfProvisioning/demo.ts) through the real commands,
+// the facade over core's memory event store, and the real credentials module with
+// a cheap hasher. Every IVR test that needs a gateway runs on this one.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   type CredentialDeps,
   createMemoryCredentialStore,
@@ -17,33 +19,50 @@ import {
   setAuthenticationCode,
   setCredential,
   systemRuntime,
+  type ThrottlePolicy,
 } from '@selfprov/core';
+import * as E from 'fp-ts/lib/Either.js';
 import { createDomainGateway } from './domainGateway.js';
 import { createIvrDriver, type IvrDriver, type IvrTurn } from './driver.js';
 import type { AuthenticationMode, IvrGateway } from './gateway.js';
-import { unwrap } from './harness.support.js';
 import { type SimulatedScheduler, simulatedScheduler } from './scheduler.js';
 
-/** scrypt at test cost (N = 2^10), PHC-like strings, timing-safe comparison. Production uses N = 2^17. */
-export const testHasher = (): SecretHasher => {
-  const derive = (secret: string, salt: Buffer) =>
-    new Promise<Buffer>((resolve, reject) => scrypt(secret, salt, 32, { N: 1024, r: 8, p: 1 }, (e, key) => (e ? reject(e) : resolve(key))));
+export const unwrap = <A>(e: E.Either<unknown, A>): A => {
+  if (E.isLeft(e)) throw new Error(`expected Right, got ${JSON.stringify(e.left)}`);
+  return e.right;
+};
+
+/**
+ * A cheap one-way hasher for tests: salted SHA-256, PHC-like strings, timing-safe
+ * comparison. The credentials module's rules (lockout, throttling, counting before
+ * hashing) run unchanged; only the work factor is gone. Production uses scrypt
+ * (`recommendedScryptParameters` of packages/core/src/domain/credentials/ports.ts).
+ */
+export const cheapHasher = (): SecretHasher => {
+  const digest = (secret: string, salt: Buffer) => createHash('sha256').update(salt).update(secret, 'utf8').digest();
   return {
     hash: async (secret) => {
       const salt = randomBytes(16);
-      return `$scrypt$ln=10,r=8,p=1$${salt.toString('base64')}$${(await derive(secret, salt)).toString('base64')}`;
+      return `$sha256$${salt.toString('base64')}$${digest(secret, salt).toString('base64')}`;
     },
     verify: async (secret, stored) => {
-      const [, , , salt, digest] = stored.split('$');
-      if (salt === undefined || digest === undefined) return false;
-      const expected = Buffer.from(digest, 'base64');
-      const actual = await derive(secret, Buffer.from(salt, 'base64'));
-      return expected.length === actual.length && timingSafeEqual(expected, actual);
+      const [, scheme, salt, expected] = stored.split('$');
+      if (scheme !== 'sha256' || salt === undefined || expected === undefined) return false;
+      const want = Buffer.from(expected, 'base64');
+      const got = digest(secret, Buffer.from(salt, 'base64'));
+      return want.length === got.length && timingSafeEqual(want, got);
     },
   };
 };
 
 export const DEMO = { clusterId: 'cluster-1', pins: { alice: '73915824', bob: '51739264', dave: '64718253' }, code: '4242' } as const;
+
+export interface DomainWorldOptions {
+  /** The credentials module's throttle policy; absent: the module's default (`defaultThrottlePolicy`). */
+  readonly throttlePolicy?: ThrottlePolicy;
+  /** PINs set instead of the demo's, by user id. */
+  readonly pins?: Readonly<Record<string, string>>;
+}
 
 export interface DomainWorld {
   readonly scheduler: SimulatedScheduler;
@@ -59,22 +78,35 @@ export interface DomainWorld {
   setMode(mode: AuthenticationMode, languages?: readonly string[]): Promise<void>;
 }
 
-/** The demo of ARCHITECTURE.md section 7, with its secrets set in the credential store. */
-export const domainWorld = async (): Promise<DomainWorld> => {
+/**
+ * Time is the scheduler's: the event store, the facade and the credentials module
+ * read its clock, and the facade's retry back-off does not wait.
+ */
+const simulatedRuntime = (scheduler: SimulatedScheduler): Runtime => ({
+  ...systemRuntime(),
+  clock: { now: () => new Date(scheduler.now()) },
+  ids: sequentialIds(7),
+  timers: { sleep: async () => undefined },
+});
+
+/** The demo as seeded, with its secrets set in the credential store. */
+export const domainWorld = async (options: DomainWorldOptions = {}): Promise<DomainWorld> => {
   const scheduler = simulatedScheduler();
-  const clock = { now: () => new Date(scheduler.now()) };
-  const runtime: Runtime = { ...systemRuntime(), clock, ids: sequentialIds(7) };
-  const store = createMemoryEventStore({ clock });
+  const runtime = simulatedRuntime(scheduler);
+  const clock = runtime.clock;
+  // Event ids too are deterministic: nothing in the log is random (a random id could spell a short secret).
+  const store = createMemoryEventStore({ clock, ids: sequentialIds(9) });
   unwrap(await seedDemo({ store, runtime })());
   const sp = createSelfProvisioning({ store, runtime });
   unwrap(await sp.start()());
   const credentials: CredentialDeps = {
     store: createMemoryCredentialStore(),
     throttle: createMemoryThrottleStore(),
-    hasher: testHasher(),
+    hasher: cheapHasher(),
     clock,
+    ...(options.throttlePolicy === undefined ? {} : { throttlePolicy: options.throttlePolicy }),
   };
-  for (const [userId, pin] of Object.entries(DEMO.pins)) {
+  for (const [userId, pin] of Object.entries({ ...DEMO.pins, ...options.pins })) {
     unwrap(await setCredential(credentials, { subject: userId, kind: 'pin', secret: pin, by: 'administrator' })());
   }
   unwrap(await setAuthenticationCode(credentials, { code: DEMO.code })());

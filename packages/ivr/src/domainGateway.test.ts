@@ -1,4 +1,4 @@
-// The IVR on the real domain: demo seed, facade workflows, credentials module (scrypt at test cost).
+// The IVR on the real domain as seeded: demo seed, facade workflows, credentials module (domain.support.ts).
 import { PassThrough } from 'node:stream';
 import { type JsonValue, streams } from '@selfprov/core';
 import { test } from 'uvu';

@@ -1,14 +1,27 @@
 // Every path of the call flow, driven through the session driver on simulated time.
+import { SYSTEM_SUBJECT, setCredential } from '@selfprov/core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ALICE_PIN, AUTH_CODE, harness, idsOf, NEW_PHONE, OLD_PHONE } from './harness.support.js';
+import {
+  ALICE_PIN,
+  AUTH_CODE,
+  FRANK_PASSWORD,
+  type Harness,
+  harness,
+  idsOf,
+  NEW_PHONE,
+  OLD_PHONE,
+  untouchedNewPhone,
+  unwrap,
+} from './harness.support.js';
 
-const provisionedForAlice = (h: ReturnType<typeof harness>) => {
-  assert.equal(h.memory.phone(NEW_PHONE), { owner: 'alice', state: 'provisioned', extension: '2001', registered: true });
+const provisionedFor = async (h: Harness, owner: string, extension: string) => {
+  assert.equal(await h.phone(NEW_PHONE), { owner, state: 'provisioned', extension, registered: true, replacedBy: null });
 };
+const provisionedForAlice = (h: Harness) => provisionedFor(h, 'alice', '2001');
 
 test('non-secure mode: the id alone provisions the phone (no authentication step)', async () => {
-  const h = harness({ authenticationMode: 'non-secure' });
+  const h = await harness({ authenticationMode: 'non-secure' });
   const start = await h.start();
   assert.equal(idsOf(start), ['welcome', 'main-menu']);
   assert.equal(start.awaiting, { kind: 'menu', secret: false, maxDigits: 1 });
@@ -24,11 +37,11 @@ test('non-secure mode: the id alone provisions the phone (no authentication step
   assert.ok(end.ended);
   assert.is(end.awaiting.kind, 'none');
   assert.not.ok(h.gate.calls.includes('verifyCredential'), 'no credential check in non-secure mode');
-  provisionedForAlice(h);
+  await provisionedForAlice(h);
 });
 
 test('secure-users: the PIN is asked, as a secret entry, and verified', async () => {
-  const h = harness({ authenticationMode: 'secure-users' });
+  const h = await harness({ authenticationMode: 'secure-users' });
   const { callId } = await h.start();
   await h.keys(callId, '1');
   await h.keys(callId, '2001#');
@@ -37,28 +50,38 @@ test('secure-users: the PIN is asked, as a secret entry, and verified', async ()
   assert.equal(pin.awaiting, { kind: 'digits', secret: true, maxDigits: 32 });
   const end = await h.keys(callId, `${ALICE_PIN}#`);
   assert.equal(idsOf(end), ['please-wait', 'phone-provisioned', 'goodbye']);
-  provisionedForAlice(h);
+  await provisionedForAlice(h);
 });
 
-test('secure-users: the password typed as digits is accepted too', async () => {
-  const h = harness({ authenticationMode: 'secure-users' });
+test('secure-users: a user without a PIN types the password as digits', async () => {
+  const h = await harness({ authenticationMode: 'secure-users' });
   const { callId } = await h.start();
-  const end = await h.keys(callId, '12001#15550123#');
+  const end = await h.keys(callId, `12006#1${FRANK_PASSWORD}#`);
   assert.equal(idsOf(end).slice(-3), ['please-wait', 'phone-provisioned', 'goodbye']);
-  provisionedForAlice(h);
+  await provisionedFor(h, 'frank', '2006');
+});
+
+test('secure-users: a user with a PIN is asked for the PIN; the password digits are a wrong PIN', async () => {
+  const h = await harness({ authenticationMode: 'secure-users' });
+  unwrap(await setCredential(h.world.credentials, { subject: 'alice', kind: 'password', secret: FRANK_PASSWORD, by: 'administrator' })());
+  const { callId } = await h.start();
+  const turn = await h.keys(callId, `12001#1${FRANK_PASSWORD}#`);
+  assert.equal(idsOf(turn).slice(-2), ['wrong-credential', 'enter-pin']);
+  assert.equal([await h.failures('alice', 'pin'), await h.failures('alice', 'password')], [1, 0], 'charged to the PIN only');
+  assert.equal(await h.phone(NEW_PHONE), untouchedNewPhone);
 });
 
 test('secure-users: the system authentication code is not accepted', async () => {
-  const h = harness({ authenticationMode: 'secure-users' });
+  const h = await harness({ authenticationMode: 'secure-users' });
   const { callId } = await h.start();
   const turn = await h.keys(callId, `12001#1${AUTH_CODE}#`);
   assert.equal(idsOf(turn).slice(-2), ['wrong-credential', 'enter-pin']);
-  assert.is(h.memory.phone(NEW_PHONE)?.state, 'autoregistered');
+  assert.equal(await h.phone(NEW_PHONE), untouchedNewPhone);
 });
 
 test('secure-users-and-admins: the user PIN, or * then the authentication code entered by an administrator', async () => {
   for (const keys of [`${ALICE_PIN}#`, `*${AUTH_CODE}#`]) {
-    const h = harness({ authenticationMode: 'secure-users-and-admins' });
+    const h = await harness({ authenticationMode: 'secure-users-and-admins' });
     const { callId } = await h.start();
     const pin = await h.keys(callId, '12001#1');
     assert.equal(idsOf(pin).slice(-1), ['enter-pin-or-authentication-code']);
@@ -70,12 +93,12 @@ test('secure-users-and-admins: the user PIN, or * then the authentication code e
         ? ['enter-authentication-code', 'please-wait', 'phone-provisioned', 'goodbye']
         : ['please-wait', 'phone-provisioned', 'goodbye'],
     );
-    provisionedForAlice(h);
+    await provisionedForAlice(h);
   }
 });
 
 test('secure-users-and-admins: a wrong code counts against the code, a wrong PIN against the user, never both', async () => {
-  const h = harness({ authenticationMode: 'secure-users-and-admins' });
+  const h = await harness({ authenticationMode: 'secure-users-and-admins' });
   const { callId } = await h.start();
   await h.keys(callId, '12001#1');
   assert.equal(
@@ -83,19 +106,19 @@ test('secure-users-and-admins: a wrong code counts against the code, a wrong PIN
     ['wrong-credential', 'enter-pin-or-authentication-code'],
     'the code typed as a PIN is a wrong PIN',
   );
-  assert.equal([h.memory.failures('alice'), h.memory.failures('@system')], [1, 0]);
+  assert.equal([await h.failures('alice'), await h.failures(SYSTEM_SUBJECT, 'authentication-code')], [1, 0]);
   assert.equal(
     idsOf(await h.keys(callId, '*1111#')),
     ['enter-authentication-code', 'wrong-credential', 'enter-authentication-code'],
     'a wrong code: the code is asked again',
   );
-  assert.equal([h.memory.failures('alice'), h.memory.failures('@system')], [1, 1]);
+  assert.equal([await h.failures('alice'), await h.failures(SYSTEM_SUBJECT, 'authentication-code')], [1, 1]);
   assert.equal(idsOf(await h.keys(callId, `${AUTH_CODE}#`)), ['please-wait', 'phone-provisioned', 'goodbye']);
 });
 
 test('the administrator code provisions on behalf of the user (authenticatedBy: administrator)', async () => {
   const seen: string[] = [];
-  const h = harness(
+  const h = await harness(
     { authenticationMode: 'secure-users-and-admins' },
     {
       wrap: (g) => ({
@@ -112,29 +135,35 @@ test('the administrator code provisions on behalf of the user (authenticatedBy: 
   assert.equal(seen, ['administrator:authentication-code']);
 });
 
-test('replace a phone: 2, primary extension #, PIN #: the old phone is replaced by this one', async () => {
-  const h = harness({ authenticationMode: 'secure-users' });
-  const { callId } = await h.start();
-  const ext = await h.keys(callId, '2');
-  assert.equal(idsOf(ext), ['enter-extension']);
-  const pin = await h.keys(callId, '2001#');
-  assert.equal(idsOf(pin), ['enter-pin'], 'no confirmation step when replacing');
-  const end = await h.keys(callId, `${ALICE_PIN}#`);
-  assert.equal(idsOf(end), ['please-wait', 'phone-replaced', 'goodbye']);
-  assert.is(end.prompts[1]?.text, 'Your phone with extension 2001 has been moved to this phone. It will restart.');
-  assert.is(h.memory.phone(OLD_PHONE), undefined, 'the old phone is deleted');
-  provisionedForAlice(h);
+test('replace a phone: 2, primary extension #, PIN #: the old phone is replaced by this one (kept or deleted)', async () => {
+  const kept = { owner: null, state: 'provisioned', extension: null, registered: false, replacedBy: NEW_PHONE } as const;
+  for (const [replacedPhone, old] of [
+    ['keep', kept],
+    ['delete', undefined],
+  ] as const) {
+    const h = await harness({ authenticationMode: 'secure-users', replacedPhone });
+    const { callId } = await h.start();
+    const ext = await h.keys(callId, '2');
+    assert.equal(idsOf(ext), ['enter-extension']);
+    const pin = await h.keys(callId, '2001#');
+    assert.equal(idsOf(pin), ['enter-pin'], 'no confirmation step when replacing');
+    const end = await h.keys(callId, `${ALICE_PIN}#`);
+    assert.equal(idsOf(end), ['please-wait', 'phone-replaced', 'goodbye']);
+    assert.is(end.prompts[1]?.text, 'Your phone with extension 2001 has been moved to this phone. It will restart.');
+    assert.equal(await h.phone(OLD_PHONE), old, `replacedPhone: ${replacedPhone}`);
+    await provisionedForAlice(h);
+  }
 });
 
 test('replace in non-secure mode: the extension alone', async () => {
-  const h = harness({ authenticationMode: 'non-secure' });
+  const h = await harness({ authenticationMode: 'non-secure' });
   const { callId } = await h.start();
   const end = await h.keys(callId, '22001#');
   assert.equal(idsOf(end).slice(-3), ['please-wait', 'phone-replaced', 'goodbye']);
 });
 
 test('confirm: 2 enters the id again; the second id is the one used', async () => {
-  const h = harness({ authenticationMode: 'non-secure' });
+  const h = await harness({ authenticationMode: 'non-secure' });
   const { callId } = await h.start();
   await h.keys(callId, '1');
   await h.keys(callId, '2002#');
@@ -143,11 +172,11 @@ test('confirm: 2 enters the id again; the second id is the one used', async () =
   const confirm = await h.keys(callId, '2001#');
   assert.ok(confirm.prompts[0]?.text.includes('2001'));
   await h.keys(callId, '1');
-  provisionedForAlice(h);
+  await provisionedForAlice(h);
 });
 
 test('a self-provisioning id that differs from the extension identifies its user', async () => {
-  const h = harness({ authenticationMode: 'non-secure' });
+  const h = await harness({ authenticationMode: 'non-secure' });
   const { callId } = await h.start();
   const turn = await h.keys(callId, '17777#');
   assert.ok(turn.prompts.at(-1)?.text.includes('7777'));
@@ -155,9 +184,9 @@ test('a self-provisioning id that differs from the extension identifies its user
 });
 
 test('language menu: offered only when more than one language is configured', async () => {
-  const one = harness({ languages: ['en_US'] });
+  const one = await harness({ languages: ['en_US'] });
   assert.equal(idsOf(await one.start()), ['welcome', 'main-menu']);
-  const two = harness({ languages: ['en_US', 'fr_FR'] });
+  const two = await harness({ languages: ['en_US', 'fr_FR'] });
   const menu = await two.start();
   assert.equal(idsOf(menu), ['welcome', 'language-option', 'language-option']);
   assert.equal(
@@ -173,7 +202,7 @@ test('language menu: offered only when more than one language is configured', as
 });
 
 test('language menu: 2 chooses French for the rest of the call', async () => {
-  const h = harness({ languages: ['en_US', 'fr_FR'], authenticationMode: 'secure-users' });
+  const h = await harness({ languages: ['en_US', 'fr_FR'], authenticationMode: 'secure-users' });
   const { callId } = await h.start();
   const main = await h.keys(callId, '2');
   assert.equal(idsOf(main), ['main-menu']);
@@ -186,7 +215,7 @@ test('language menu: 2 chooses French for the rest of the call', async () => {
 });
 
 test('language menu: a key beyond the languages is an invalid option; a preset language skips the menu', async () => {
-  const h = harness({ languages: ['en_US', 'fr_FR'] });
+  const h = await harness({ languages: ['en_US', 'fr_FR'] });
   const { callId } = await h.start();
   assert.equal(idsOf(await h.keys(callId, '3')), ['invalid-option', 'language-option', 'language-option']);
   const preset = await h.start({ callId: 'preset', language: 'fr_FR' });
@@ -197,14 +226,14 @@ test('language menu: a key beyond the languages is an invalid option; a preset l
 });
 
 test('languages without a catalog are left out of the menu', async () => {
-  const h = harness({ languages: ['de_DE', 'fr_FR'] });
+  const h = await harness({ languages: ['de_DE', 'fr_FR'] });
   const turn = await h.start();
   assert.equal(idsOf(turn), ['welcome', 'main-menu'], 'only fr_FR remains: no menu');
   assert.is(turn.prompts[0]?.language, 'fr_FR');
 });
 
 test('main menu: a wrong key, then no key, then a wrong key: too many attempts, goodbye', async () => {
-  const h = harness();
+  const h = await harness();
   const { callId } = await h.start();
   assert.equal(idsOf(await h.keys(callId, '9')), ['invalid-option', 'main-menu']);
   await h.scheduler.advance(10_000);
@@ -215,14 +244,14 @@ test('main menu: a wrong key, then no key, then a wrong key: too many attempts, 
 });
 
 test('main menu: * repeats the menu without counting a try', async () => {
-  const h = harness();
+  const h = await harness();
   const { callId } = await h.start();
   for (let i = 0; i < 5; i++) assert.equal(idsOf(await h.keys(callId, '*')), ['main-menu']);
   assert.equal(idsOf(await h.keys(callId, '1')), ['enter-self-provisioning-id']);
 });
 
 test('dialling another number than the IVR DN: a prompt says so, the call ends', async () => {
-  const h = harness({ ivrDirectoryNumber: '8000' });
+  const h = await harness(); // the demo's route point DN is 8000
   const wrong = await h.start({ dialled: '8001' });
   assert.equal(idsOf(wrong), ['not-the-ivr-number', 'goodbye']);
   assert.ok(wrong.ended);
@@ -231,7 +260,7 @@ test('dialling another number than the IVR DN: a prompt says so, the call ends',
 });
 
 test('type-ahead: keys sent at once are applied in order, each after the effect the previous one started', async () => {
-  const h = harness({ authenticationMode: 'secure-users' });
+  const h = await harness({ authenticationMode: 'secure-users' });
   const { callId } = await h.start();
   const end = await h.keys(callId, `12001#1${ALICE_PIN}#`);
   assert.equal(idsOf(end), [

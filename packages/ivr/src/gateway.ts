@@ -3,7 +3,7 @@ import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 /**
  * The IVR's view of the domain: one small port the session driver calls to
  * carry out the machine's effects. `createDomainGateway` binds it to the
- * self-provisioning domain; tests and the benchmark use `createMemoryIvrGateway`.
+ * self-provisioning domain; the tests run on it too (packages/ivr/src/domain.support.ts).
  * Every method answers a typed refusal on the left (a domain outcome), never
  * throws for one; a thrown exception or rejected promise is treated by the
  * driver as a `failure` refusal.

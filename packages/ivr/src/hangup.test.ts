@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AuthenticationMode } from './gateway.js';
-import { ALICE_PIN, harness, NEW_PHONE, OLD_PHONE } from './harness.support.js';
+import { ALICE_PIN, harness, NEW_PHONE, OLD_PHONE, untouchedNewPhone } from './harness.support.js';
 import { ivrMachine } from './machine.js';
 
 interface Scenario {
@@ -54,7 +54,7 @@ test('every state a call can wait in has a hang-up scenario', () => {
 
 for (const [state, s] of Object.entries(scenarios)) {
   test(`hang-up in ${state}: the call ends, nothing is (half-)provisioned, a late result is ignored`, async () => {
-    const h = harness({ authenticationMode: s.mode, ...(s.languages ? { languages: s.languages } : {}) });
+    const h = await harness({ authenticationMode: s.mode, ...(s.languages ? { languages: s.languages } : {}) });
     const { callId } = await h.start();
     let pending: Promise<unknown> = Promise.resolve();
     if (s.inFlight) {
@@ -84,13 +84,20 @@ for (const [state, s] of Object.entries(scenarios)) {
     assert.is(events.at(-1)?.type, 'IvrCallerHungUp', 'nothing is recorded after the hang-up');
     assert.is(h.scheduler.pending(), 0, 'no timer left');
     assert.equal(h.driver.activeCalls(), []);
-    const phone = h.memory.phone(NEW_PHONE);
+    const phone = await h.phone(NEW_PHONE);
     if (state === 'provisioning' || state === 'replacing') {
       // The command was issued before the hang-up: it is atomic, so the phone is either untouched or fully provisioned.
-      assert.equal(phone, { owner: 'alice', state: 'provisioned', extension: '2001', registered: true });
-      if (state === 'replacing') assert.is(h.memory.phone(OLD_PHONE), undefined);
+      assert.equal(phone, { owner: 'alice', state: 'provisioned', extension: '2001', registered: true, replacedBy: null });
+      if (state === 'replacing')
+        assert.equal(await h.phone(OLD_PHONE), {
+          owner: null,
+          state: 'provisioned',
+          extension: null,
+          registered: false,
+          replacedBy: NEW_PHONE,
+        });
     } else {
-      assert.equal(phone, { owner: null, state: 'autoregistered', extension: '1000', registered: true });
+      assert.equal(phone, untouchedNewPhone);
       assert.not.ok(h.gate.calls.includes('provisionPhone') || h.gate.calls.includes('replacePhone'));
     }
     const again = await h.driver.digits(callId, '1')();
@@ -99,7 +106,7 @@ for (const [state, s] of Object.entries(scenarios)) {
 }
 
 test('a result arriving after the hang-up is not recorded and plays nothing', async () => {
-  const h = harness({ authenticationMode: 'non-secure' });
+  const h = await harness({ authenticationMode: 'non-secure' });
   const { callId } = await h.start();
   await h.keys(callId, '12001#');
   h.gate.hold();

@@ -1,105 +1,89 @@
-// Test support (not a test file, not part of the build): the demo users and
-// phones, a driver on simulated time and the in-memory store, and a gateway
-// wrapper that can hold effects in flight.
-import { createMemoryEventStore, type JsonValue, type MemoryEventStore, type RecordedEvent, sequentialIds } from '@selfprov/core';
-import * as E from 'fp-ts/lib/Either.js';
-import type * as TE from 'fp-ts/lib/TaskEither.js';
+// Test support (not a test file, not part of the build): the IVR tests' world on the
+// real domain gateway (domain.support.ts) with a few fixtures beyond the demo seed,
+// a driver on simulated time, and a holdable gateway (holdable.support.ts).
+import {
+  type CredentialKind,
+  type CredentialPolicy,
+  credentialStatus,
+  type JsonValue,
+  type MemoryEventStore,
+  type PhoneState,
+  type RecordedEvent,
+  type SelfProvisioning,
+  sequentialIds,
+  setCredential,
+  type ThrottlePolicy,
+} from '@selfprov/core';
+import { DEMO, type DomainWorld, domainWorld, unwrap } from './domain.support.js';
 import { createIvrDriver, type IvrDriver, type IvrDriverDependencies, type IvrLogEntry, type IvrTurn, ivrCallStream } from './driver.js';
-import type { IvrGateway, Refused } from './gateway.js';
-import { createMemoryIvrGateway, type MemoryIvrGateway, type MemoryIvrGatewayConfig, type MemoryIvrUser } from './memoryGateway.js';
-import { type SimulatedScheduler, simulatedScheduler } from './scheduler.js';
+import type { AuthenticationMode, IvrGateway } from './gateway.js';
+import { type Holdable, holdable } from './holdable.support.js';
+import type { SimulatedScheduler } from './scheduler.js';
+
+export { unwrap } from './domain.support.js';
 
 export const NEW_PHONE = 'SEP00AABBCC0001';
 export const OLD_PHONE = 'SEP00AABBCC0002';
 export const BOB_PHONE = 'SEP00AABBCC0003';
-export const ALICE_PIN = '73915824';
-export const AUTH_CODE = '4242';
-
-/** ARCHITECTURE.md section 7: the demo users. */
-export const demoUsers: readonly MemoryIvrUser[] = [
-  { userId: 'alice', primaryExtension: '2001', pin: ALICE_PIN, password: '5550123', allowProvisioning: true, limit: 10 },
-  { userId: 'bob', primaryExtension: '2002', pin: '51739264', allowProvisioning: true, limit: 10 },
-  { userId: 'carol', selfProvisioningId: '2003', primaryExtension: null, pin: '86420531', allowProvisioning: true },
-  { userId: 'dave', primaryExtension: '2004', pin: '64718253', allowProvisioning: false },
-  { userId: 'erin', selfProvisioningId: '7777', primaryExtension: '2005', pin: '31415926', limit: 1 },
-];
-
-export const demoPhones: MemoryIvrGatewayConfig['phones'] = {
-  [NEW_PHONE]: { owner: null, state: 'autoregistered', extension: '1000', registered: true },
-  [OLD_PHONE]: { owner: 'alice', state: 'provisioned', extension: '2001', registered: false },
-  [BOB_PHONE]: { owner: 'bob', state: 'provisioned', extension: '2002', registered: true },
-  SEP00AABBCC0004: { owner: 'erin', state: 'provisioned', extension: '2005', registered: true },
-  SEP00AABBCC0005: { owner: 'bob', state: 'autoregistered', extension: '1001', registered: true },
-};
-
-export const unwrap = <A>(e: E.Either<unknown, A>): A => {
-  if (E.isLeft(e)) throw new Error(`expected Right, got ${JSON.stringify(e.left)}`);
-  return e.right;
-};
+export const ERIN_PHONE = 'SEP00AABBCC0004';
+export const ALICE_PIN = DEMO.pins.alice;
+export const AUTH_CODE = DEMO.code;
+/** frank has a password and no PIN: the IVR then checks the digits against the password. */
+export const FRANK_PASSWORD = '58017342';
 
 export const idsOf = (turn: IvrTurn): string[] => turn.prompts.map((p) => p.id);
 
-interface Deferred {
-  readonly promise: Promise<void>;
-  readonly open: () => void;
+/** What the tests compare of a phone. */
+export interface PhoneSummary {
+  readonly owner: string | null;
+  readonly state: PhoneState['state'];
+  /** The directory number on line 1. */
+  readonly extension: string | null;
+  readonly registered: boolean;
+  /** The phone that replaced this one, when it was replaced and kept. */
+  readonly replacedBy: string | null;
 }
-const deferred = (): Deferred => {
-  let open = () => {};
-  const promise = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { promise, open };
+
+export const summary = (p: PhoneState): PhoneSummary => ({
+  owner: p.owner ?? null,
+  state: p.state,
+  extension: p.lines.find((l) => l.index === 1)?.dn ?? null,
+  registered: p.registered,
+  replacedBy: p.replacedBy ?? null,
+});
+
+/** NEW_PHONE as it auto-registered: the first DN of the range, no owner. */
+export const untouchedNewPhone: PhoneSummary = {
+  owner: null,
+  state: 'autoregistered',
+  extension: '1000',
+  registered: true,
+  replacedBy: null,
 };
 
-/** A gateway whose calls can be held in flight: `hold()`, wait for `reached`, then `release()`. */
-export const holdable = (inner: IvrGateway) => {
-  let gate: Deferred | null = null;
-  let only: string | undefined;
-  let reached = deferred();
-  const calls: string[] = [];
-  const wrap =
-    <Q, A>(name: string, f: (q: Q) => TE.TaskEither<Refused, A>) =>
-    (q: Q): TE.TaskEither<Refused, A> =>
-    async () => {
-      calls.push(name);
-      const g = gate;
-      if (g !== null && (only === undefined || only === name)) {
-        reached.open();
-        await g.promise;
-      }
-      return f(q)();
-    };
-  const gateway: IvrGateway = {
-    callSettings: (device, dialled) => inner.callSettings(device, dialled),
-    identifyUser: wrap('identifyUser', inner.identifyUser),
-    verifyCredential: wrap('verifyCredential', inner.verifyCredential),
-    provisionPhone: wrap('provisionPhone', inner.provisionPhone),
-    replacePhone: wrap('replacePhone', inner.replacePhone),
-  };
-  return {
-    gateway,
-    calls,
-    /** Holds the next calls (of `method` only, when given). */
-    hold: (method?: string) => {
-      only = method;
-      gate = deferred();
-      reached = deferred();
-    },
-    /** Resolves once a held call is waiting. */
-    reached: () => reached.promise,
-    release: () => {
-      const g = gate;
-      gate = null;
-      g?.open();
-    },
-  };
-};
+export interface HarnessConfig {
+  /** Default: `secure-users`. */
+  readonly authenticationMode?: AuthenticationMode;
+  /** Default: `['en_US']`. */
+  readonly languages?: readonly string[];
+  /** Changed fields of the cluster's credential policy (`UpdateCredentialPolicy`). */
+  readonly credentialPolicy?: Partial<CredentialPolicy>;
+  /** The credentials module's throttle policy; absent: its default. */
+  readonly throttlePolicy?: ThrottlePolicy;
+  /** PINs set instead of the demo's, by user id. */
+  readonly pins?: Readonly<Record<string, string>>;
+  /** The enterprise parameter for a replaced phone; absent: the cluster's default (`keep`). */
+  readonly replacedPhone?: 'keep' | 'delete';
+}
 
 export interface Harness {
+  readonly world: DomainWorld;
+  readonly sp: SelfProvisioning;
   readonly scheduler: SimulatedScheduler;
   readonly store: MemoryEventStore;
-  readonly memory: MemoryIvrGateway;
-  readonly gate: ReturnType<typeof holdable>;
+  /** The real domain gateway, neither held nor wrapped. */
+  readonly gateway: IvrGateway;
+  readonly gate: Holdable;
   readonly driver: IvrDriver;
   readonly logs: IvrLogEntry[];
   readonly spontaneous: IvrTurn[];
@@ -108,25 +92,100 @@ export interface Harness {
   start(request?: Partial<{ callId: string; device: string; dialled: string; language: string }>): Promise<IvrTurn>;
   keys(callId: string, keys: string, driver?: IvrDriver): Promise<IvrTurn>;
   events(callId: string): Promise<readonly RecordedEvent[]>;
+  allEvents(): Promise<readonly RecordedEvent[]>;
   allEventsJson(): Promise<string>;
+  /** The phone as the domain has it; undefined when it does not exist (never registered, or deleted). */
+  phone(device: string): Promise<PhoneSummary | undefined>;
+  /** Failures counted in the credential's current window (the credentials module's status). */
+  failures(subject: string, kind?: CredentialKind): Promise<number>;
+  /** The registrar reports the phone (un)registered. */
+  setRegistered(device: string, registered: boolean): Promise<void>;
 }
 
-export const harness = (
-  config: Partial<MemoryIvrGatewayConfig> = {},
+const admin = { actor: { kind: 'administrator', id: 'fixture' }, channel: 'admin-api' } as const;
+
+/**
+ * Beyond the demo seed: carol gets self-provisioning id 2003 (she has no extension);
+ * erin (id 7777, extension 2005) a profile allowing one phone, which she has;
+ * frank (2006) a password and no PIN. Phones, in auto-registration order (so
+ * NEW_PHONE has DN 1000): NEW_PHONE auto-registered; OLD_PHONE alice's,
+ * unregistered; BOB_PHONE bob's; ERIN_PHONE erin's.
+ */
+const addFixtures = async (w: DomainWorld) => {
+  const { sp, credentials } = w;
+  const clusterId = DEMO.clusterId;
+  unwrap(await sp.endUser({ type: 'ChangeSelfProvisioningId', userId: 'carol', selfProvisioningId: '2003' }, admin)());
+  unwrap(
+    await sp.configure(
+      'userProfile',
+      {
+        type: 'CreateUserProfile',
+        name: 'Single',
+        clusterId,
+        deskPhoneTemplate: 'Standard Desk Phone',
+        lineTemplate: 'Standard Line',
+        allowProvisioning: true,
+        provisioningLimit: 1,
+      },
+      admin,
+    )(),
+  );
+  const user = (userId: string, primaryExtension: string, userProfile: string, extra: Record<string, unknown> = {}) =>
+    sp.endUser(
+      {
+        type: 'CreateEndUser',
+        userId,
+        clusterId,
+        personal: { firstName: userId, lastName: 'Test' },
+        primaryExtension,
+        userProfile,
+        ...extra,
+      },
+      admin,
+    );
+  unwrap(await user('erin', '2005', 'Single', { selfProvisioningId: '7777' })());
+  unwrap(await user('frank', '2006', 'Standard')());
+  const secrets: [string, CredentialKind, string][] = [
+    ['carol', 'pin', '86420531'],
+    ['erin', 'pin', '31415926'],
+    ['frank', 'password', FRANK_PASSWORD],
+  ];
+  for (const [subject, kind, secret] of secrets) unwrap(await setCredential(credentials, { subject, kind, secret, by: 'administrator' })());
+  for (const device of [NEW_PHONE, OLD_PHONE, BOB_PHONE, ERIN_PHONE]) {
+    const mac = device.slice(3).replace(/(..)(?!$)/g, '$1:');
+    unwrap(await sp.autoRegisterPhone({ clusterId, mac, model: 'Cisco 8845', protocol: 'SIP' })());
+  }
+  for (const [deviceName, userId] of [
+    [OLD_PHONE, 'alice'],
+    [BOB_PHONE, 'bob'],
+    [ERIN_PHONE, 'erin'],
+  ] as const) {
+    unwrap(await sp.provisionPhone({ clusterId, deviceName, userId, authentication: { method: 'pin' } }, admin)());
+  }
+  unwrap(await sp.recordRegistration({ deviceName: OLD_PHONE, registered: false })());
+};
+
+const configure = async (w: DomainWorld, config: HarnessConfig) => {
+  const clusterId = DEMO.clusterId;
+  if (config.credentialPolicy !== undefined)
+    unwrap(await w.sp.configure('cluster', { type: 'UpdateCredentialPolicy', clusterId, policy: config.credentialPolicy }, admin)());
+  if (config.replacedPhone !== undefined)
+    unwrap(await w.sp.configure('cluster', { type: 'SetEnterpriseParameters', clusterId, replacedPhone: config.replacedPhone }, admin)());
+  await w.setMode(config.authenticationMode ?? 'secure-users', config.languages ?? ['en_US']);
+};
+
+export const harness = async (
+  config: HarnessConfig = {},
   driverOptions: Partial<Pick<IvrDriverDependencies, 'options' | 'catalogs'>> & { wrap?: (g: IvrGateway) => IvrGateway } = {},
-): Harness => {
-  const scheduler = simulatedScheduler();
-  const store = createMemoryEventStore({ clock: { now: () => new Date(scheduler.now()) } });
-  const memory = createMemoryIvrGateway({
-    users: demoUsers,
-    phones: demoPhones,
-    languages: ['en_US'],
-    authenticationMode: 'secure-users',
-    authenticationCode: AUTH_CODE,
-    now: scheduler.now,
-    ...config,
+): Promise<Harness> => {
+  const world = await domainWorld({
+    ...(config.throttlePolicy === undefined ? {} : { throttlePolicy: config.throttlePolicy }),
+    ...(config.pins === undefined ? {} : { pins: config.pins }),
   });
-  const gate = holdable(memory);
+  await addFixtures(world);
+  await configure(world, config);
+  const { scheduler, store, sp } = world;
+  const gate = holdable(world.gateway);
   const gateway = driverOptions.wrap ? driverOptions.wrap(gate.gateway) : gate.gateway;
   const logs: IvrLogEntry[] = [];
   const spontaneous: IvrTurn[] = [];
@@ -142,10 +201,13 @@ export const harness = (
       ...(driverOptions.catalogs ? { catalogs: driverOptions.catalogs } : {}),
     });
   const driver = make();
+  const allEvents = async () => unwrap(await store.readAll({ maxCount: 100_000 })());
   return {
+    world,
+    sp,
     scheduler,
     store,
-    memory,
+    gateway: world.gateway,
     gate,
     driver,
     logs,
@@ -154,6 +216,15 @@ export const harness = (
     start: async (request = {}) => unwrap(await driver.startCall({ device: NEW_PHONE, ...request })()),
     keys: async (callId, keys, d = driver) => unwrap(await d.digits(callId, keys)()),
     events: async (callId) => unwrap(await store.readStream(ivrCallStream(callId))()).events,
-    allEventsJson: async () => JSON.stringify(unwrap(await store.readAll({ maxCount: 100_000 })()) as unknown as JsonValue),
+    allEvents,
+    allEventsJson: async () => JSON.stringify((await allEvents()) as unknown as JsonValue),
+    phone: async (device) => {
+      const p = unwrap(await sp.phone(device)());
+      return p?.exists ? summary(p) : undefined;
+    },
+    failures: async (subject, kind = 'pin') => unwrap(await credentialStatus(world.credentials, { subject, kind })()).failedAttempts,
+    setRegistered: async (device, registered) => {
+      unwrap(await sp.recordRegistration({ deviceName: device, registered })());
+    },
   };
 };

@@ -12,7 +12,6 @@ export * from './driver.js';
 export * from './events.js';
 export * from './gateway.js';
 export * from './machine.js';
-export * from './memoryGateway.js';
 export * from './outputs.js';
 export * from './prompts.js';
 export * from './scheduler.js';

@@ -1,16 +1,28 @@
 // Every refusal of the domain has its own prompt, and a refused call changes nothing.
+import { defaultThrottlePolicy, demo, SYSTEM_SUBJECT } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { DEMO } from './domain.support.js';
 import { type IvrRefusal, ivrRefusals } from './gateway.js';
-import { ALICE_PIN, BOB_PHONE, harness, idsOf, NEW_PHONE, OLD_PHONE } from './harness.support.js';
+import {
+  ALICE_PIN,
+  AUTH_CODE,
+  BOB_PHONE,
+  type Harness,
+  harness,
+  idsOf,
+  NEW_PHONE,
+  OLD_PHONE,
+  untouchedNewPhone,
+  unwrap,
+} from './harness.support.js';
 import { refusalPrompt } from './machine.js';
 
-const untouched = (h: ReturnType<typeof harness>) =>
-  assert.equal(h.memory.phone(NEW_PHONE), { owner: null, state: 'autoregistered', extension: '1000', registered: true });
+const untouched = async (h: Harness) => assert.equal(await h.phone(NEW_PHONE), untouchedNewPhone);
 
 test('unknown self-provisioning id: its prompt and a new try; the third unknown id ends the call', async () => {
-  const h = harness({ authenticationMode: 'non-secure' });
+  const h = await harness({ authenticationMode: 'non-secure' });
   const { callId } = await h.start();
   await h.keys(callId, '1');
   assert.equal(idsOf(await h.keys(callId, '9999#')), ['unknown-self-provisioning-id', 'enter-self-provisioning-id']);
@@ -18,17 +30,17 @@ test('unknown self-provisioning id: its prompt and a new try; the third unknown 
   const end = await h.keys(callId, '9997#');
   assert.equal(idsOf(end), ['unknown-self-provisioning-id', 'too-many-attempts', 'goodbye']);
   assert.ok(end.ended);
-  untouched(h);
+  await untouched(h);
 });
 
 test('unknown extension (replace flow) has its own prompt', async () => {
-  const h = harness();
+  const h = await harness();
   const { callId } = await h.start();
   assert.equal(idsOf(await h.keys(callId, '29999#')), ['enter-extension', 'unknown-extension', 'enter-extension']);
 });
 
 test('wrong PIN: its prompt says how many attempts are left', async () => {
-  const h = harness({ authenticationMode: 'secure-users' });
+  const h = await harness({ authenticationMode: 'secure-users' });
   const { callId } = await h.start();
   const turn = await h.keys(callId, '12001#111111#');
   assert.equal(idsOf(turn).slice(-2), ['wrong-credential', 'enter-pin']);
@@ -42,8 +54,32 @@ test('wrong PIN: its prompt says how many attempts are left', async () => {
   assert.is(second.prompts[0]?.text, 'That PIN or code is not correct. Attempts left: 1.');
 });
 
+test('no credential at all (a user without PIN or password, no authentication code set): worded like a wrong secret, nothing provisioned', async () => {
+  const h = await harness({ authenticationMode: 'secure-users-and-admins' });
+  unwrap(
+    await h.sp.endUser({
+      type: 'CreateEndUser',
+      userId: 'grace',
+      clusterId: DEMO.clusterId,
+      personal: { firstName: 'Grace', lastName: 'Test' },
+      primaryExtension: '2007',
+      userProfile: 'Standard',
+    })(),
+  );
+  const { callId } = await h.start();
+  await h.keys(callId, '12007#1');
+  assert.equal(idsOf(await h.keys(callId, `${ALICE_PIN}#`)), ['wrong-credential', 'enter-pin-or-authentication-code']);
+  unwrap(await h.world.credentials.store.remove(SYSTEM_SUBJECT)());
+  assert.equal(idsOf(await h.keys(callId, `*${AUTH_CODE}#`)), [
+    'enter-authentication-code',
+    'wrong-credential',
+    'enter-authentication-code',
+  ]);
+  await untouched(h);
+});
+
 test('attempts left follow the credential policy when it allows fewer failures than the IVR tries', async () => {
-  const h = harness({ authenticationMode: 'secure-users', lockout: { threshold: 2, durationMs: 60_000 } });
+  const h = await harness({ authenticationMode: 'secure-users', credentialPolicy: { lockoutThreshold: 2, lockoutDurationMinutes: 1 } });
   const { callId } = await h.start();
   const turn = await h.keys(callId, '12001#111111#');
   assert.is(turn.prompts.at(-2)?.text, 'That PIN or code is not correct. Attempts left: 1.');
@@ -51,7 +87,7 @@ test('attempts left follow the credential policy when it allows fewer failures t
 });
 
 test('three wrong PINs lock the account: the IVR says so, and a correct PIN is refused until the lockout ends', async () => {
-  const h = harness({ authenticationMode: 'secure-users', lockout: { threshold: 3, durationMs: 30 * 60_000 } });
+  const h = await harness({ authenticationMode: 'secure-users' }); // the default credential policy: 3 failures, 30 minutes
   const first = await h.start({ callId: 'call-1' });
   await h.keys(first.callId, '12001#');
   await h.keys(first.callId, '1');
@@ -60,13 +96,13 @@ test('three wrong PINs lock the account: the IVR says so, and a correct PIN is r
   const locked = await h.keys(first.callId, '33333333#');
   assert.equal(idsOf(locked), ['locked-out', 'goodbye']);
   assert.ok(locked.ended);
-  assert.is(h.memory.failures('alice'), 3);
+  assert.is(await h.failures('alice'), 3);
 
   // A new call with the right PIN, during the lockout.
   const second = await h.start({ callId: 'call-2' });
   const refused = await h.keys(second.callId, `12001#1${ALICE_PIN}#`);
   assert.equal(idsOf(refused).slice(-2), ['locked-out', 'goodbye']);
-  untouched(h);
+  await untouched(h);
 
   // Just before the end of the lockout: still refused. After: accepted.
   await h.scheduler.advance(30 * 60_000 - 1);
@@ -78,12 +114,16 @@ test('three wrong PINs lock the account: the IVR says so, and a correct PIN is r
 });
 
 test('throttled: too many failures from one calling device, across accounts', async () => {
-  const h = harness({ authenticationMode: 'secure-users', throttle: { perDevice: 2, windowMs: 60_000 } });
+  const h = await harness({
+    authenticationMode: 'secure-users',
+    throttlePolicy: { ...defaultThrottlePolicy, deviceMaxFailures: 2, deviceWindowMinutes: 1 },
+  });
   const a = await h.start({ callId: 'a' });
   await h.keys(a.callId, '12001#1111111#2222222#');
   const b = await h.start({ callId: 'b' });
-  const turn = await h.keys(b.callId, '12002#151739264#');
+  const turn = await h.keys(b.callId, `12002#1${DEMO.pins.bob}#`);
   assert.equal(idsOf(turn).slice(-2), ['throttled', 'goodbye']);
+  await untouched(h);
 });
 
 test('limit reached, already provisioned, no primary extension, not allowed by profile, owned by another user', async () => {
@@ -92,43 +132,55 @@ test('limit reached, already provisioned, no primary extension, not allowed by p
     { id: '2001', device: OLD_PHONE, prompt: 'already-provisioned' }, // alice's own provisioned phone
     { id: '2003', prompt: 'no-primary-extension' }, // carol
     { id: '2004', prompt: 'not-allowed-by-profile' }, // dave, Restricted profile
-    { id: '2001', device: 'SEP00AABBCC0005', prompt: 'owned-by-another-user' }, // bob's auto-registered phone
+    { id: '2001', device: BOB_PHONE, prompt: 'owned-by-another-user' }, // bob's phone; the Standard profile takes over no phone
   ];
   for (const c of cases) {
-    const h = harness({ authenticationMode: 'non-secure' });
+    const h = await harness({ authenticationMode: 'non-secure' });
     const { callId } = await h.start(c.device ? { device: c.device } : {});
     const turn = await h.keys(callId, `1${c.id}#1`);
     assert.equal(idsOf(turn).slice(-3), ['please-wait', c.prompt, 'goodbye'], c.prompt);
     assert.ok(turn.ended);
-    untouched(h);
+    await untouched(h);
   }
 });
 
 test('replace: the old phone still registered has its own prompt; nothing moves', async () => {
-  const h = harness({ authenticationMode: 'secure-users' });
-  h.memory.setRegistered(OLD_PHONE, true);
+  const h = await harness({ authenticationMode: 'secure-users' });
+  await h.setRegistered(OLD_PHONE, true);
   const { callId } = await h.start();
   const turn = await h.keys(callId, `22001#${ALICE_PIN}#`);
   assert.equal(idsOf(turn).slice(-3), ['please-wait', 'old-phone-still-registered', 'goodbye']);
-  assert.is(h.memory.phone(OLD_PHONE)?.owner, 'alice');
-  untouched(h);
+  assert.equal(await h.phone(OLD_PHONE), { owner: 'alice', state: 'provisioned', extension: '2001', registered: true, replacedBy: null });
+  await untouched(h);
 });
 
 test('system not ready: when the settings cannot be read, and when provisioning finds a prerequisite unmet', async () => {
-  const unreadable = harness({}, { wrap: (g) => ({ ...g, callSettings: () => async () => E.left({ refusal: 'system_not_ready' }) }) });
+  const unreadable = await harness(
+    {},
+    { wrap: (g) => ({ ...g, callSettings: () => async () => E.left({ refusal: 'system_not_ready' }) }) },
+  );
   const start = await unreadable.start();
   assert.equal(idsOf(start), ['system-not-ready', 'goodbye']);
   assert.ok(start.ended);
 
-  const h = harness({ authenticationMode: 'non-secure' });
-  h.memory.configure({ ready: false });
+  // The call started while the system was ready; a prerequisite goes away before the caller confirms.
+  const h = await harness({ authenticationMode: 'non-secure' });
   const { callId } = await h.start();
-  assert.equal(idsOf(await h.keys(callId, '12001#1')).slice(-3), ['please-wait', 'system-not-ready', 'goodbye']);
-  untouched(h);
+  assert.equal(idsOf(await h.keys(callId, '12001#')), ['enter-self-provisioning-id', 'confirm-self-provisioning-id']);
+  unwrap(
+    await h.sp.configure('cluster', {
+      type: 'DeactivateService',
+      clusterId: DEMO.clusterId,
+      node: demo.publisher,
+      service: 'ctiManager',
+    })(),
+  );
+  assert.equal(idsOf(await h.keys(callId, '1')), ['please-wait', 'system-not-ready', 'goodbye']);
+  await untouched(h);
 });
 
 test('a gateway that throws is a generic failure, never a crash', async () => {
-  const h = harness(
+  const h = await harness(
     { authenticationMode: 'non-secure' },
     {
       wrap: (g) => ({
@@ -146,7 +198,7 @@ test('a gateway that throws is a generic failure, never a crash', async () => {
 test('every refusal the gateway can answer is announced by its own prompt', async () => {
   const seen = new Set<string>();
   for (const refusal of ivrRefusals) {
-    const h = harness(
+    const h = await harness(
       { authenticationMode: 'non-secure' },
       {
         wrap: (g) => ({ ...g, provisionPhone: () => async () => E.left({ refusal }), replacePhone: () => async () => E.left({ refusal }) }),
@@ -164,7 +216,7 @@ test('every refusal the gateway can answer is announced by its own prompt', asyn
 });
 
 test('an unexpected refusal code from a gateway is treated as a generic failure', async () => {
-  const h = harness(
+  const h = await harness(
     { authenticationMode: 'non-secure' },
     { wrap: (g) => ({ ...g, provisionPhone: () => async () => E.left({ refusal: 'bogus' as IvrRefusal }) }) },
   );

@@ -27,6 +27,7 @@ export * from './phoneSettings/codecs.js';
 export * from './phoneSettings/commands.js';
 export * from './phoneSettings/decider.js';
 export * from './phoneSettings/events.js';
+export { bindSelfCareCredentials } from './ports/coreCredentials.js';
 export * from './ports/credentials.js';
 export * from './ports/phoneDirectory.js';
 export * from './readModel/projection.js';

@@ -37,7 +37,7 @@ const race = async (storeUrl: string) => {
     await phase('go2', 2);
     await phase('go3', 3);
     for (const w of workers) {
-      const end = await w.exited;
+      const end = await within(w.exited, 60_000, stuck('exit after phase 3'));
       assert.is(end.code, 0, end.stderr);
     }
   } finally {

@@ -16,9 +16,9 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const workerScript = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
 
-/** One line a worker printed: an acknowledged result, or a progress marker. */
+/** One line a worker printed: an acknowledged result (`autoreg`, `provision`), or a marker (`start`: a command's first attempt begins). */
 export interface Line {
-  readonly kind: 'ready' | 'done' | 'checkpoint' | 'retry' | 'autoreg' | 'provision';
+  readonly kind: 'ready' | 'done' | 'checkpoint' | 'retry' | 'start' | 'autoreg' | 'provision';
   readonly worker: number;
   readonly ok?: boolean;
   readonly commandId?: string;
@@ -106,6 +106,31 @@ export const within = <A>(promise: Promise<A>, ms: number, describe: () => strin
       },
     );
   });
+
+/**
+ * The seed of a randomised schedule: `SELFPROV_CRASH_SEED` (to replay a failed run) or a fresh one.
+ * Callers print it before they use it.
+ */
+export const crashSeed = (): number => {
+  const given = process.env.SELFPROV_CRASH_SEED;
+  if (given === undefined || given === '') return Math.floor(Math.random() * 2 ** 32);
+  const seed = Number(given);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+    throw new Error(`SELFPROV_CRASH_SEED must be an integer in [0, 2^32): ${given}`);
+  return seed;
+};
+
+/** A small deterministic generator (mulberry32): the same seed gives the same numbers in [0, 1). */
+export const seededRandom = (seed: number): (() => number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
 
 export const hasher = createScryptHasher({ log2N: 10 });
 

@@ -2,7 +2,10 @@
  * One competitor of the race and crash tests, run as its own Node process:
  * `node --conditions=source --import <tsx> src/worker.ts <mode> <worker>`, the store URL in
  * SELFPROV_RACE_STORE (it may hold a password: never printed). Every acknowledged result is one
- * JSON line on stdout, written synchronously (a pipe on Linux) before the next command starts.
+ * JSON line on stdout, written synchronously (`print`: in the pipe before the next command starts,
+ * so a SIGKILL cannot lose it).
+ * Before a command's first attempt it prints `{"kind":"start","commandId":...}`: the parent then
+ * knows every command that may have written, acknowledged or not (in flight when it was killed).
  *
  * - `race`: waits for `go` on stdin, auto-registers its own MACs, prints `{"kind":"done","phase":1}`;
  *   on `go2` provisions its phones (some to alice, some to bob, one to dave), prints done 2; on `go3`
@@ -10,6 +13,7 @@
  * - `crash`: auto-registers and provisions in a loop (two commands in flight) until it is killed,
  *   saving the read models' checkpoints every few commands.
  */
+import { writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createSelfprov, type Selfprov } from '@selfprov/app';
 import { createScryptHasher } from '@selfprov/node';
@@ -21,7 +25,24 @@ const url = process.env.SELFPROV_RACE_STORE;
 const perWorker = Number(process.env.SELFPROV_RACE_MACS ?? '30');
 const clusterId = 'cluster-1';
 
-const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * One JSON line on stdout, SYNCHRONOUSLY: it returns once every byte is in the kernel's pipe buffer.
+ * `process.stdout.write` queues inside the process while the pipe is full (a busy parent), and a
+ * SIGKILL loses that queue: a `start` or a result the parent must know of would silently be missing.
+ * A full pipe (EAGAIN on the non-blocking descriptor) is waited out, 1 ms at a time.
+ */
+const print = (line: object) => {
+  const bytes = Buffer.from(`${JSON.stringify(line)}\n`);
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(1, bytes, offset);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+};
 const die = (what: string, e: { code: string; message: string }): never => {
   process.stderr.write(`worker ${worker}: ${what}: ${e.code}: ${e.message}\n`);
   process.exit(2);
@@ -62,6 +83,7 @@ const waitFor = async (word: string) => {
  * after a random pause. Each such retry is printed, so the test can count them.
  */
 const withRetry = async <L extends { readonly code: string }, A>(commandId: string, run: () => Promise<E.Either<L, A>>) => {
+  print({ kind: 'start', worker, commandId });
   for (let attempt = 1; ; attempt++) {
     const r = await run();
     if (E.isRight(r) || r.left.code !== 'concurrent_modification' || attempt >= 50) return r;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultCredentialPolicy } from '@selfprov/core';
 import { createScryptHasher } from '@selfprov/node';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
@@ -65,15 +66,45 @@ test('self-care sees the phones provisioning gives a user (the directory is boun
   await app.close();
 });
 
-test('self-care passwords and IVR PINs share one credential policy: a wrong password counts toward lockout', async () => {
+test('self-care passwords and IVR PINs follow one credential policy: the same threshold locks each, and each lockout refuses the right secret', async () => {
   const app = must(await createSelfprov({ store: 'memory:', hasher }));
   must(await seedDemoData(app));
-  for (let i = 0; i < 3; i++) {
+  const threshold = defaultCredentialPolicy.lockoutThreshold;
+  assert.ok(threshold >= 2, 'the test needs a threshold of at least 2');
+  const pin = demoSecrets.pins.alice as string;
+  const verifyPin = (secret: string, n: number) =>
+    app.ivrGateway.verifyCredential({
+      callId: `call-${n}`,
+      userId: 'alice',
+      secret,
+      allowedMethods: ['pin'],
+      // One device per attempt: the per-device throttle stays out of the way of the account lockout.
+      callingDevice: `SEP0000000000${n.toString().padStart(2, '0')}`,
+    })();
+
+  // Below the threshold, the right secret still opens (and resets the count) for both kinds.
+  for (let i = 0; i < threshold - 1; i++) {
     const wrong = await app.selfCare.login({ userId: 'alice', password: 'not-the-password' })();
-    assert.ok(E.isLeft(wrong));
+    assert.ok(E.isLeft(wrong) && wrong.left.code !== 'account_locked', `failure ${i + 1} does not lock yet`);
+    const wrongPin = await verifyPin('11112222', i);
+    assert.equal(E.isLeft(wrongPin) ? wrongPin.left.refusal : 'verified', 'wrong_credential');
+    assert.is(E.isLeft(wrongPin) ? wrongPin.left.attemptsLeft : undefined, threshold - 1 - i);
+  }
+  must(await app.selfCare.login({ userId: 'alice', password: demoSecrets.selfCarePassword })());
+  const opened = await verifyPin(pin, 10);
+  assert.equal(opened, E.right({ method: 'pin' }), 'the right PIN below the threshold is verified');
+
+  // At the threshold, each credential locks and the right secret is refused with a typed answer.
+  for (let i = 0; i < threshold; i++) {
+    assert.ok(E.isLeft(await app.selfCare.login({ userId: 'alice', password: 'not-the-password' })()));
+    assert.ok(E.isLeft(await verifyPin('11112222', 20 + i)));
   }
   const locked = await app.selfCare.login({ userId: 'alice', password: demoSecrets.selfCarePassword })();
-  assert.ok(E.isLeft(locked), 'the right password is refused while locked out');
+  assert.is(E.isLeft(locked) ? locked.left.code : 'logged in', 'account_locked');
+  const lockedPin = await verifyPin(pin, 30);
+  assert.is(E.isLeft(lockedPin) ? lockedPin.left.refusal : 'verified', 'locked_out');
+  // Bob's credentials are his own: alice's lockouts do not touch them.
+  must(await app.selfCare.login({ userId: 'bob', password: demoSecrets.selfCarePassword })());
   await app.close();
 });
 

@@ -130,6 +130,29 @@ test('users erase: personal fields read [erased] in replay and trail, the action
   assert.is(verify.status, 0, verify.stdout);
   const again = selfprov(['users', 'erase', 'alice', '--store', store]);
   assert.match(again.stdout, /key already gone/);
+  // Her PIN went with the credentials: on a new phone the IVR refuses it, and the phone stays unowned.
+  const registered = selfprov(['autoregister', '--mac', '00:11:22:33:44:77', '--store', store]);
+  assert.is(registered.stdout.trim(), 'SEP001122334477 1000', registered.stderr);
+  const call = selfprov(['ivr', '--device', 'SEP001122334477', '--language', 'en_US', '--store', store], '1\n2001#\n1\n73915824#\n');
+  assert.is(call.status, 0, call.stderr);
+  const heard = call.stdout.split('\n');
+  assert.equal(heard.slice(-4), [
+    'Enter your PIN or password digits, followed by the pound key. Administrators: press the star key, then the authentication code.',
+    'That PIN or code is not correct. Attempts left: 2.',
+    'Enter your PIN or password digits, followed by the pound key. Administrators: press the star key, then the authentication code.',
+    '',
+  ]);
+  assert.not.ok(heard.some((l) => l.includes('now provisioned')));
+  const phoneTrail = selfprov(['audit', 'trail', '--device', 'SEP001122334477', '--format', 'jsonl', '--store', store]);
+  assert.equal(
+    phoneTrail.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { type: string }).type)
+      .filter((type) => !type.startsWith('Ivr')),
+    ['PhoneAutoRegistered', 'DirectoryNumberReserved', 'CredentialVerificationRefused'],
+    'besides the call itself: the auto-registration and the refused PIN check, no provisioning',
+  );
 });
 
 test('anchors: a truncated stream tail passes without them and is caught with them; tampering names its place', async ({ store, dir }) => {

@@ -66,7 +66,13 @@ for (const [mode, keys] of modes) {
       assert.is(registered.stdout.trim(), 'SEP001122334455 1000', registered.stderr);
       const call = selfprov(['ivr', '--device', 'SEP001122334455', '--store', store], keys);
       assert.is(call.status, 0, call.stderr);
-      assert.match(call.stdout, /Your phone is now provisioned with extension 2001/);
+      // The call ends on the provisioning: its last three prompts, exactly.
+      assert.equal(call.stdout.split('\n').slice(-4), [
+        'Please wait.',
+        'Your phone is now provisioned with extension 2001. It will restart.',
+        'Goodbye.',
+        '',
+      ]);
       assert.not.match(call.stdout + call.stderr, /73915824|4242/, 'no secret is echoed');
       const phone = await provisionedTo(store, 'SEP001122334455');
       assert.is(phone?.state, 'provisioned');
@@ -78,14 +84,35 @@ for (const [mode, keys] of modes) {
     }));
 }
 
-test('a wrong PIN is refused and nothing is provisioned', () =>
+/** The English prompts (packages/ivr/src/prompts.ts) a caller hears on the way to the PIN entry, with `--language en_US`. */
+const TO_PIN_ENTRY = [
+  'Welcome to phone self-provisioning.',
+  'To provision this phone, press 1. To replace a phone, press 2.',
+  'Enter your self-provisioning ID, followed by the pound key.',
+  'You entered 2001. To confirm, press 1. To enter it again, press 2.',
+  'Enter your PIN or password digits, followed by the pound key. Administrators: press the star key, then the authentication code.',
+];
+/** The wrong-PIN prompt after a first failed try (3 tries by default). */
+const WRONG_PIN = 'That PIN or code is not correct. Attempts left: 2.';
+
+test('a wrong PIN is refused with the wrong-PIN prompt and nothing is provisioned', () =>
   withStore(async (store) => {
-    selfprov(['demo', '--store', store]);
-    selfprov(['autoregister', '--mac', '00:11:22:33:44:66', '--store', store]);
+    assert.is(selfprov(['demo', '--store', store]).status, 0);
+    const registered = selfprov(['autoregister', '--mac', '00:11:22:33:44:66', '--store', store]);
+    assert.is(registered.stdout.trim(), 'SEP001122334466 1000', registered.stderr);
     const call = selfprov(['ivr', '--device', 'SEP001122334466', '--language', 'en_US', '--store', store], '1\n2001#\n1\n11111111#\n');
-    assert.is(call.status, 0);
-    assert.not.match(call.stdout, /now provisioned/);
-    assert.is((await provisionedTo(store, 'SEP001122334466'))?.state, 'autoregistered');
+    assert.is(call.status, 0, call.stderr);
+    // Everything the caller heard, in order: the refusal, then the PIN asked again; the input ends (a hang-up).
+    assert.equal(call.stdout.split('\n'), [...TO_PIN_ENTRY, WRONG_PIN, TO_PIN_ENTRY[4], '']);
+    assert.is(call.stderr, '');
+    assert.not.match(call.stdout + call.stderr, /11111111/, 'the wrong PIN is not echoed');
+    const phone = await provisionedTo(store, 'SEP001122334466');
+    assert.is(phone?.state, 'autoregistered');
+    assert.is(phone?.owner, undefined);
+    assert.equal(
+      phone?.lines.map((l) => l.dn),
+      ['1000'],
+    );
   }));
 
 test('selfcare-batch and selfcare-migrate run from the CLI on the demo data', () =>

@@ -43,11 +43,18 @@ const stop = (child: ChildProcess) =>
     child.kill('SIGTERM');
   });
 
+/** After a failed assertion: a server still running would keep this test process alive. */
+const kill = (child: ChildProcess | undefined) => {
+  if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+};
+
 test('selfprov serve --demo: seeds once, prints the URL, the admin token and the demo logins, and stops on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'selfprov-serve-'));
   const store = `sqlite:${join(dir, 'events.db')}`;
+  const children: ChildProcess[] = [];
   try {
     const first = await serve(['--store', store, '--port', '0', '--sip-port', '0', '--demo']);
+    children.push(first.child);
     const out = first.output();
     const url = /selfprov serving (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     const token = /admin token:\s+(\S+)\s+\(generated/.exec(out)?.[1];
@@ -79,6 +86,7 @@ test('selfprov serve --demo: seeds once, prints the URL, the admin token and the
       PORT: '0',
       SELFPROV_ADMIN_TOKEN: 'chosen-admin-token-0123456789',
     });
+    children.push(second.child);
     const out2 = second.output();
     assert.match(out2, /demo: already seeded/);
     assert.match(out2, /admin token:\s+from SELFPROV_ADMIN_TOKEN/);
@@ -90,6 +98,7 @@ test('selfprov serve --demo: seeds once, prints the URL, the admin token and the
     assert.equal(((await phone.json()) as { state: string }).state, 'autoregistered');
     assert.is(await stop(second.child), 0);
   } finally {
+    for (const child of children) kill(child);
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -112,6 +121,7 @@ test('--demo never seeds into a store holding other data; extra services start a
   const lines: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'selfprov-serve-'));
   const store = `sqlite:${join(dir, 'events.db')}`;
+  let serving: Awaited<ReturnType<typeof startServe>> | undefined;
   try {
     // A store with someone's own data.
     const { createSelfprov } = await import('@selfprov/app');
@@ -123,10 +133,11 @@ test('--demo never seeds into a store holding other data; extra services start a
     assert.ok(appended._tag === 'Right');
     await own.right.close();
 
-    const serving = await startServe({
+    serving = await startServe({
       store,
       port: 0,
       host: '127.0.0.1',
+      // Only handed to the probe below (nothing binds it): a marker value, not a port assumed free.
       sipPort: 5999,
       demo: true,
       adminToken: 'test-admin-token-0123456789',
@@ -142,13 +153,24 @@ test('--demo never seeds into a store holding other data; extra services start a
       ],
     });
     if (serving._tag === 'Left') throw new Error(serving.left);
-    assert.ok(lines.some((l) => l.includes('already holds other data')));
+    assert.ok(lines.includes('demo: the store already holds other data; the demo data was not seeded'), lines.join('\n'));
+    assert.not.ok(
+      lines.some((l) => l.startsWith('demo:') && l !== 'demo: the store already holds other data; the demo data was not seeded'),
+      'no other demo line (no seeding)',
+    );
     assert.not.ok(lines.some((l) => l.includes('self-care logins')));
     assert.ok(lines.includes('probe: probe running'));
     await serving.right.stop();
     await serving.right.stop();
     assert.equal(events, ['start sip-port 5999', 'stop']);
+    // Nothing was written beside the owner's data.
+    const reopened = await createSelfprov({ store });
+    if (reopened._tag === 'Left') throw new Error(reopened.left.message);
+    const all = await reopened.right.events.readAll({})();
+    await reopened.right.close();
+    assert.equal(all._tag === 'Right' ? all.right.map((e) => `${e.streamId} ${e.type}`) : all, ['acme-notes NoteTaken']);
   } finally {
+    if (serving?._tag === 'Right') await serving.right.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

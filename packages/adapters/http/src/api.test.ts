@@ -2,10 +2,54 @@ import { demoSecrets } from '@selfprov/app';
 import Fastify from 'fastify';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ADMIN_TOKEN, admin, eventsAfter, harness, json, logHead, login, PINS, provisionPhone } from './harness.testsupport.js';
+import {
+  ADMIN_TOKEN,
+  admin,
+  eventsAfter,
+  type Harness,
+  harness,
+  json,
+  logHead,
+  login,
+  PINS,
+  provisionPhone,
+} from './harness.testsupport.js';
 import { CSRF_HEADER, SESSION_COOKIE, selfprovHttp } from './index.js';
 
 type ErrorBody = { code: string; message: string; details: Record<string, unknown> };
+type Turn = {
+  callId: string;
+  prompts: { id: string; text: string }[];
+  awaiting: { kind: string; secret: boolean; maxDigits: number };
+  ended: boolean;
+  state: string;
+};
+
+/** A new phone auto-registers (201); answers its device name. */
+const autoRegister = async (h: Harness, mac: string): Promise<string> => {
+  const r = await h.server.inject({
+    method: 'POST',
+    url: '/api/devices/autoregister',
+    payload: { mac, model: 'Cisco 8845', protocol: 'SIP' },
+  });
+  assert.is(r.statusCode, 201, r.body);
+  return json<{ deviceName: string }>(r).deviceName;
+};
+
+/** The phone dials the IVR through the webhook (201); `keys` sends DTMF and expects 200. */
+const dialIvr = async (h: Harness, device: string) => {
+  const call = await h.server.inject({ method: 'POST', url: '/api/ivr/calls', payload: { device, dialled: '8000' } });
+  assert.is(call.statusCode, 201, call.body);
+  const first = json<Turn>(call);
+  const keys = async (digits: string): Promise<Turn> => {
+    const r = await h.server.inject({ method: 'POST', url: `/api/ivr/calls/${first.callId}/dtmf`, payload: { digits } });
+    assert.is(r.statusCode, 200, r.body);
+    return json<Turn>(r);
+  };
+  return { first, keys };
+};
+
+const ids = (turn: Turn) => turn.prompts.map((p) => p.id);
 
 test('GET /healthz answers ok; GET /openapi.json describes every registered route', async () => {
   const h = await harness();
@@ -129,14 +173,10 @@ test('an Idempotency-Key makes a retried auto-registration answer the first resu
 });
 
 test('the IVR webhook provisions a phone; GET /api/admin/phones/:deviceName shows owner, state, lines and templates', async () => {
-  const h = await harness();
+  // IVR timers on simulated time: a slow machine cannot make a no-input timeout fire between two requests.
+  const h = await harness({ simulatedIvr: true });
   try {
-    const before = await h.server.inject({
-      method: 'POST',
-      url: '/api/devices/autoregister',
-      payload: { mac: '001122334455', model: 'Cisco 8845', protocol: 'SIP' },
-    });
-    const { deviceName } = json<{ deviceName: string }>(before);
+    const deviceName = await autoRegister(h, '001122334455');
     const auto = json<{ state: string; owner: unknown; lines: unknown }>(
       await h.server.inject({ method: 'GET', url: `/api/admin/phones/${deviceName}`, headers: admin }),
     );
@@ -145,23 +185,19 @@ test('the IVR webhook provisions a phone; GET /api/admin/phones/:deviceName show
       ['autoregistered', null, [{ index: 1, directoryNumber: '1000', lineTemplate: 'Standard Line' }]],
     );
 
-    const call = await h.server.inject({ method: 'POST', url: '/api/ivr/calls', payload: { device: deviceName, dialled: '8000' } });
-    assert.is(call.statusCode, 201);
-    const turn = json<{ callId: string; prompts: { id: string; text: string }[]; awaiting: { kind: string } }>(call);
-    assert.is(turn.prompts[0]?.id, 'welcome');
+    const { first: turn, keys } = await dialIvr(h, deviceName);
+    assert.equal(ids(turn), ['welcome', 'language-option', 'language-option']);
     assert.is(turn.awaiting.kind, 'menu');
-    const keys = async (digits: string) =>
-      json<{ prompts: { id: string }[]; awaiting: { secret: boolean; kind: string }; ended: boolean }>(
-        await h.server.inject({ method: 'POST', url: `/api/ivr/calls/${turn.callId}/dtmf`, payload: { digits } }),
-      );
-    await keys('1');
-    await keys('1');
-    await keys('2001#');
+    assert.equal(ids(await keys('1')), ['main-menu']);
+    assert.equal(ids(await keys('1')), ['enter-self-provisioning-id']);
+    assert.equal(ids(await keys('2001#')), ['confirm-self-provisioning-id']);
     const pinPrompt = await keys('1');
-    assert.ok(pinPrompt.awaiting.secret, 'the PIN entry is secret');
+    assert.equal(ids(pinPrompt), ['enter-pin-or-authentication-code']);
+    assert.equal(pinPrompt.awaiting, { kind: 'digits', secret: true, maxDigits: 32 }, 'the PIN entry is secret');
     const done = await keys(`${PINS.alice}#`);
-    assert.ok(done.prompts.some((p) => p.id === 'phone-provisioned'));
-    assert.ok(done.ended);
+    assert.equal(ids(done), ['please-wait', 'phone-provisioned', 'goodbye']);
+    assert.is(done.prompts[1]?.text, 'Your phone is now provisioned with extension 2001. It will restart.');
+    assert.equal([done.ended, done.awaiting.kind], [true, 'none']);
 
     const phone = json(await h.server.inject({ method: 'GET', url: `/api/admin/phones/${deviceName}`, headers: admin }));
     assert.equal(phone, {
@@ -180,8 +216,16 @@ test('the IVR webhook provisions a phone; GET /api/admin/phones/:deviceName show
     const all = await eventsAfter(h.backend, 0);
     assert.not.ok(JSON.stringify(all).includes(PINS.alice as string));
 
+    // The driver forgets an ended call; a later request rebuilds it from its events, finds it over: 409 call_ended.
+    const head = await logHead(h.backend);
     const ended = await h.server.inject({ method: 'POST', url: `/api/ivr/calls/${turn.callId}/dtmf`, payload: { digits: '1' } });
-    assert.ok([200, 409].includes(ended.statusCode), `keys after the end: ${ended.statusCode}`);
+    assert.is(ended.statusCode, 409, ended.body);
+    assert.equal(json<ErrorBody>(ended), {
+      code: 'call_ended',
+      message: 'this IVR call has ended',
+      details: { field: 'callId', callId: turn.callId },
+    });
+    assert.is(await logHead(h.backend), head, 'keys after the end are not recorded');
     const unknown = await h.server.inject({ method: 'POST', url: '/api/ivr/calls/no-such-call/dtmf', payload: { digits: '1' } });
     assert.is(unknown.statusCode, 404);
     assert.is(json<ErrorBody>(unknown).code, 'unknown_call');
@@ -201,6 +245,7 @@ test('the IVR webhook requires the IVR token when one is configured', async () =
   try {
     const open = await h.server.inject({ method: 'POST', url: '/api/ivr/calls', payload: { device: 'SEP001122334455' } });
     assert.is(open.statusCode, 401);
+    assert.is(json<ErrorBody>(open).code, 'unauthorized');
     const ok = await h.server.inject({
       method: 'POST',
       url: '/api/ivr/calls',
@@ -468,7 +513,7 @@ test('Secure cookies over https (trustProxy and X-Forwarded-Proto) and when forc
 });
 
 test('self-care settings through HTTP: call forward and speed dials change and read back; a hidden feature is refused', async () => {
-  const h = await harness();
+  const h = await harness({ simulatedIvr: true });
   try {
     const device = await provisionPhone(h.server, '001122334455', '2001', PINS.alice as string);
     const alice = await login(h.server, 'alice');
@@ -559,8 +604,8 @@ test('self-care settings through HTTP: call forward and speed dials change and r
   }
 });
 
-test('password and PIN changes go to the credential store only; wrong current password is refused', async () => {
-  const h = await harness();
+test('password and PIN changes go to the credential store only and take effect: the new ones work, the old ones are refused; a wrong current password is refused', async () => {
+  const h = await harness({ simulatedIvr: true });
   try {
     const bob = await login(h.server, 'bob');
     const wrong = await h.server.inject({
@@ -589,16 +634,60 @@ test('password and PIN changes go to the credential store only; wrong current pa
       assert.not.ok(r.body.includes('N3w-Secret-Phrase!'));
       assert.not.ok(r.body.includes('90817263'));
     }
-    const log = JSON.stringify(await eventsAfter(h.backend, 0));
-    assert.not.ok(log.includes('N3w-Secret-Phrase!'));
-    assert.not.ok(log.includes('90817263'));
+
+    // The password: the old one is refused like any wrong password, the new one opens a session.
     const old = await h.server.inject({
       method: 'POST',
       url: '/api/selfcare/login',
       payload: { userId: 'bob', password: demoSecrets.selfCarePassword },
     });
     assert.is(old.statusCode, 401);
-    assert.is((await login(h.server, 'bob', 'N3w-Secret-Phrase!')).headers.cookie?.startsWith(SESSION_COOKIE), true);
+    assert.is(json<ErrorBody>(old).code, 'invalid_credentials');
+    assert.is(old.cookies.length, 0);
+    const fresh = await login(h.server, 'bob', 'N3w-Secret-Phrase!');
+    assert.ok(fresh.cookie.startsWith(`${SESSION_COOKIE}=`));
+    const session = await h.server.inject({ method: 'GET', url: '/api/selfcare/session', headers: { cookie: fresh.cookie } });
+    assert.is(session.statusCode, 200, session.body);
+    assert.equal(json(session), { userId: 'bob', csrfToken: fresh.csrf });
+
+    // The PIN, through the IVR webhook on two auto-registered phones (bob's self-provisioning id is 2002).
+    const toPinEntry = async (device: string) => {
+      const call = await dialIvr(h, device);
+      for (const digits of ['1', '1', '2002#']) await call.keys(digits);
+      assert.equal(ids(await call.keys('1')), ['enter-pin-or-authentication-code']);
+      return call;
+    };
+    // The old PIN: the wrong-PIN prompt, the PIN asked again, the phone untouched.
+    const first = await autoRegister(h, '0A0B0C0D0E01');
+    const refusedCall = await toPinEntry(first);
+    const refused = await refusedCall.keys(`${PINS.bob}#`);
+    assert.equal(ids(refused), ['wrong-credential', 'enter-pin-or-authentication-code']);
+    assert.is(refused.prompts[0]?.text, 'That PIN or code is not correct. Attempts left: 2.');
+    assert.equal([refused.ended, refused.awaiting.kind, refused.awaiting.secret], [false, 'digits', true]);
+    const hungUp = await h.server.inject({ method: 'DELETE', url: `/api/ivr/calls/${refusedCall.first.callId}` });
+    assert.is(hungUp.statusCode, 200, hungUp.body);
+    assert.is(json<Turn>(hungUp).ended, true);
+    const untouched = json<{ state: string; owner: unknown }>(
+      await h.server.inject({ method: 'GET', url: `/api/admin/phones/${first}`, headers: admin }),
+    );
+    assert.equal([untouched.state, untouched.owner], ['autoregistered', null]);
+    // The new PIN provisions the other phone.
+    const second = await autoRegister(h, '0A0B0C0D0E02');
+    const accepted = await (await toPinEntry(second)).keys('90817263#');
+    assert.equal(ids(accepted), ['please-wait', 'phone-provisioned', 'goodbye']);
+    assert.is(accepted.prompts[1]?.text, 'Your phone is now provisioned with extension 2002. It will restart.');
+    assert.is(accepted.ended, true);
+    const provisioned = json<{ state: string; owner: unknown; lines: unknown }>(
+      await h.server.inject({ method: 'GET', url: `/api/admin/phones/${second}`, headers: admin }),
+    );
+    assert.equal(
+      [provisioned.state, provisioned.owner, provisioned.lines],
+      ['provisioned', 'bob', [{ index: 1, directoryNumber: '2002', lineTemplate: 'Standard Line' }]],
+    );
+
+    // Neither secret, old or new, reaches the log.
+    const log = JSON.stringify(await eventsAfter(h.backend, 0));
+    for (const secret of ['N3w-Secret-Phrase!', '90817263', PINS.bob as string]) assert.not.ok(log.includes(secret), secret);
   } finally {
     await h.close();
   }

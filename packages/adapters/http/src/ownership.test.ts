@@ -110,6 +110,24 @@ const namesBobsResourceInBody = new Set(['changePrimaryPhone', 'addAlternateNumb
 /** Routes acting on the session's own user only: they must change alice's streams and nothing of bob's. */
 const ownOnly = new Set(['changeName', 'changeEmail', 'changePassword', 'changePhonePin', 'changeVoicemailPin']);
 
+/**
+ * The one answer of each route that is not user-scoped (system, portal files, devices, IVR), sent
+ * with alice's session and `{}` as the body: the status and, for a refusal, the code and field.
+ */
+const notUserScoped: Record<string, { status: number; code?: string; field?: string }> = {
+  health: { status: 200 },
+  openapi: { status: 200 },
+  portal: { status: 200 },
+  adminPortal: { status: 200 },
+  portalAsset: { status: 200 },
+  autoRegisterDevice: { status: 400, code: 'invalid_input', field: 'mac' },
+  startIvrCall: { status: 400, code: 'invalid_input', field: 'device' },
+  getIvrCall: { status: 404, code: 'unknown_call', field: 'callId' },
+  hangUpIvrCall: { status: 404, code: 'unknown_call', field: 'callId' },
+  sendIvrDigits: { status: 400, code: 'invalid_input', field: 'digits' },
+  ivrCallTimeout: { status: 404, code: 'unknown_call', field: 'callId' },
+};
+
 const send = (op: Operation, headers: Record<string, string>, payload?: unknown) =>
   h.server.inject({
     method: op.method as 'GET',
@@ -164,7 +182,7 @@ for (const op of ordered) {
         assert.is(json<{ code: string }>(r).code, 'not_owner');
         assert.is(await logHead(h.backend), head, 'nothing appended');
       } else if (ownOnly.has(op.operationId) || op.operationId === 'selfCareLogout') {
-        assert.ok(r.statusCode === 200 || r.statusCode === 204, r.body);
+        assert.is(r.statusCode, op.operationId === 'selfCareLogout' ? 204 : 200, r.body);
         const appended = await eventsAfter(h.backend, head);
         assert.ok(appended.length > 0, 'the change was recorded');
         for (const e of appended) assert.ok(e.streamId.endsWith('-alice'), `${op.operationId} wrote ${e.streamId}`);
@@ -176,16 +194,28 @@ for (const op of ordered) {
         assert.unreachable(`no ownership case for ${op.operationId}`);
       }
     } else if (op.operationId === 'selfCareLogin') {
-      // Bob's account with alice's password (and no password) opens nothing.
-      for (const payload of [{ userId: 'bob', password: PASSWORD.replace('!', '?') }, { userId: 'bob' }]) {
+      // Bob's account with a wrong password is 401, with no password 400: neither opens anything.
+      const cases: [Record<string, string>, number, string][] = [
+        [{ userId: 'bob', password: PASSWORD.replace('!', '?') }, 401, 'invalid_credentials'],
+        [{ userId: 'bob' }, 400, 'invalid_input'],
+      ];
+      for (const [payload, status, code] of cases) {
         const r = await send(op, {}, payload);
-        assert.ok(r.statusCode === 401 || r.statusCode === 400, r.body);
+        assert.is(r.statusCode, status, r.body);
+        assert.equal([json<{ code: string }>(r).code, json<{ details: { field?: string } }>(r).details.field], [code, 'password']);
         assert.is(r.cookies.length, 0);
       }
     } else {
       // Not user-scoped (system, portal files, devices, IVR): nothing of bob's self-care data comes out, with or without a session.
+      const expected = notUserScoped[op.operationId];
+      assert.ok(expected !== undefined, `no expected answer for ${op.operationId}: add one to notUserScoped`);
       const r = await send(op, alice.headers, op.method === 'GET' ? undefined : {});
-      assert.ok(r.statusCode < 500, r.body);
+      assert.is(r.statusCode, expected?.status, r.body);
+      if (expected?.code !== undefined)
+        assert.equal(
+          [json<{ code: string }>(r).code, json<{ details: { field?: string } }>(r).details.field],
+          [expected.code, expected.field],
+        );
       for (const secret of BOB_SECRETS) assert.not.ok(r.body.includes(secret), `${op.path} shows bob's ${secret}`);
     }
     assert.equal(await bobState(), before, "bob's settings are unchanged");

@@ -13,14 +13,11 @@ import { createKurrentDbEventStore, type KurrentDbEventStore, type MultiStreamMo
 const url = process.env.KURRENTDB_URL;
 
 if (url === undefined || url === '') {
-  const reason = 'KURRENTDB_URL not set';
-  console.log(`kurrentdb contract suite: SKIPPED (${reason})`);
+  // Counted as skipped (uvu's "Skipped" total, which scripts/test.mjs adds up), never as a pass; the
+  // console line says why.
+  console.log('kurrentdb contract suite: SKIPPED (KURRENTDB_URL not set)');
   const skipped = suite('kurrentdb contract suite (real server)');
-  // One honest test: the only reason for the skip is the missing variable, nothing else.
-  skipped('is skipped only because KURRENTDB_URL is not set', () => {
-    assert.is(reason, 'KURRENTDB_URL not set');
-    assert.ok(process.env.KURRENTDB_URL === undefined || process.env.KURRENTDB_URL === '');
-  });
+  skipped.skip('the EventStore contract against a real KurrentDB server (set KURRENTDB_URL)', () => undefined);
   skipped.run();
 } else {
   const parsed = parseKurrentDbUrl(url);

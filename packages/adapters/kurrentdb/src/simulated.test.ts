@@ -18,6 +18,9 @@ const harness = (serverOptions: SimulatedServerOptions, multiStream: MultiStream
       return store.right as KurrentDbEventStore;
     },
     breakStore: async (store) => servers.get(store)?.simulateOutage(true),
+    // Per operation, and for each awaited delivery: only turns a hang into a failure (a loaded machine
+    // shares its cores with other suites).
+    timeoutMs: 30_000,
   };
 };
 

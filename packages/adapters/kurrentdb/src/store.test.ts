@@ -17,7 +17,8 @@ import {
 } from './index.js';
 import { createSimulatedServer, type SimulatedServer, type SimulatedServerOptions } from './testing/simulatedServer.js';
 
-const BOUND = 10_000;
+/** A generous deadline: it turns a hang into a failure, it measures nothing. */
+const BOUND = 30_000;
 
 const open = (
   server: SimulatedServer,
@@ -347,18 +348,52 @@ test('events written by another tool are read with system metadata, not refused'
 
 // ---- subscriptions --------------------------------------------------------------------------
 
+/** `until(ready)` resolves once `ready()` holds (checked now and after each `changed()`), or fails at the deadline. */
+const counter = () => {
+  const waiters = new Set<{ readonly ready: () => boolean; readonly resolve: () => void }>();
+  return {
+    changed: () => {
+      for (const w of [...waiters])
+        if (w.ready()) {
+          waiters.delete(w);
+          w.resolve();
+        }
+    },
+    until: (ready: () => boolean, what: string) =>
+      withTimeout(
+        new Promise<void>((resolve) => {
+          if (ready()) resolve();
+          else waiters.add({ ready, resolve });
+        }),
+        BOUND,
+        what,
+      ),
+  };
+};
 const collect = (store: EventStore, stream: string) => {
   const seen: RecordedEvent[] = [];
   const errors: StoreError[] = [];
-  const sub = store.subscribe({ onEvent: (e) => void (e.streamId === stream && seen.push(e)), onError: (e) => errors.push(e) });
-  return { seen, errors, sub };
-};
-const eventually = async (check: () => boolean, what: string) => {
-  for (let i = 0; i < BOUND / 10; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.unreachable(`timed out waiting for ${what}`);
+  const events = counter();
+  const failures = counter();
+  const sub = store.subscribe({
+    onEvent: (e) => {
+      if (e.streamId === stream) seen.push(e);
+      events.changed();
+    },
+    onError: (e) => {
+      errors.push(e);
+      failures.changed();
+    },
+  });
+  return {
+    seen,
+    errors,
+    sub,
+    /** Resolves once `n` events of `stream` were delivered. */
+    delivered: (n: number, what: string) => events.until(() => seen.length >= n, `${what} (${seen.length} of ${n} so far)`),
+    /** Resolves once the subscription reported an error. */
+    failed: (what: string) => failures.until(() => errors.length > 0, what),
+  };
 };
 
 test("another process's append wakes a subscription through the subscribeToAll doorbell", async () => {
@@ -367,13 +402,22 @@ test("another process's append wakes a subscription through the subscribeToAll d
   const subscriber = open(server, { pollIntervalMs: 600_000 });
   const writer = open(server);
   const id = uniqueStream('phone');
-  const { seen, sub } = collect(subscriber, id);
-  await withTimeout(sub.caughtUp, BOUND, 'caught up');
-  await eventually(() => server.liveSubscribers() === 1, 'the doorbell');
-  unwrap(await writer.append(id, 'no_stream', testEvents(2))(), 'other process');
-  await eventually(() => seen.length === 2, 'delivery through the doorbell');
-  await withTimeout(sub.close(), BOUND, 'close');
+  const { seen, sub, delivered } = collect(subscriber, id);
+  try {
+    await withTimeout(sub.caughtUp, BOUND, 'caught up');
+    await withTimeout(server.untilLiveSubscribers(1), BOUND, 'the doorbell');
+    unwrap(await writer.append(id, 'no_stream', testEvents(2))(), 'other process');
+    await delivered(2, 'delivery through the doorbell');
+    assert.equal(
+      seen.map((e) => e.type),
+      ['E0', 'E1'],
+    );
+  } finally {
+    // Also on failure: the ten-minute poll timer must not keep the test process alive.
+    await withTimeout(sub.close(), BOUND, 'close');
+  }
   assert.is(server.liveSubscribers(), 0, 'the doorbell stops with the last subscription');
+  assert.is(server.calls.subscribeToAll, 1, 'one doorbell for the whole subscription');
   await subscriber.close();
   await writer.close();
 });
@@ -383,10 +427,17 @@ test('without the doorbell, polling still delivers; a lost doorbell costs latenc
   const subscriber = open(server, { liveNotifications: false, pollIntervalMs: 20 });
   const writer = open(server);
   const id = uniqueStream('phone');
-  const { seen, sub } = collect(subscriber, id);
+  const { seen, sub, delivered } = collect(subscriber, id);
   await withTimeout(sub.caughtUp, BOUND, 'caught up');
   unwrap(await writer.append(id, 'no_stream', testEvents(3))(), 'other process');
-  await eventually(() => seen.length === 3, 'delivery by polling');
+  await delivered(3, 'delivery by polling');
+  assert.equal(
+    seen.map((e) => e.type),
+    ['E0', 'E1', 'E2'],
+  );
+  // The store asks for a doorbell (synchronously) each time it starts waiting, and it waited before
+  // this delivery: had it asked, the server would have seen the call by now.
+  assert.is(server.calls.subscribeToAll, 0, 'liveNotifications: false never subscribes');
   assert.is(server.liveSubscribers(), 0);
   await sub.close();
   await subscriber.close();
@@ -396,15 +447,21 @@ test('without the doorbell, polling still delivers; a lost doorbell costs latenc
 test('closing the store stops the doorbell, ends subscriptions with store_closed, and leaves a caller-supplied client open', async () => {
   const server = createSimulatedServer();
   const store = open(server, { pollIntervalMs: 600_000 });
-  const { errors, sub } = collect(store, 'none');
-  await withTimeout(sub.caughtUp, BOUND, 'caught up');
-  await eventually(() => server.liveSubscribers() === 1, 'the doorbell');
-  await withTimeout(store.close(), BOUND, 'close');
-  await eventually(() => errors.length === 1, 'the subscription error');
-  assert.is(errors[0]?.code, 'store_closed');
+  const { errors, sub, failed } = collect(store, 'none');
+  try {
+    await withTimeout(sub.caughtUp, BOUND, 'caught up');
+    await withTimeout(server.untilLiveSubscribers(1), BOUND, 'the doorbell');
+    await withTimeout(store.close(), BOUND, 'close');
+    await failed('the subscription error');
+  } finally {
+    await sub.close();
+  }
+  assert.equal(
+    errors.map((e) => e.code),
+    ['store_closed'],
+  );
   assert.is(server.liveSubscribers(), 0);
   assert.is(server.disposed, false);
-  await sub.close();
 });
 
 test.run();

@@ -97,6 +97,11 @@ test('a real subscribeToAll doorbell that cannot connect costs nothing: polling 
   const real = KurrentDBClient.connectionString(`kurrentdb://127.0.0.1:${port}?tls=false`);
   const sim = createSimulatedServer();
   let doorbells = 0;
+  // Settles with the first doorbell's end: its `error` (it cannot connect) or `close`.
+  let doorbellEnded: (how: string) => void = () => undefined;
+  const doorbellEnd = new Promise<string>((resolve) => {
+    doorbellEnded = resolve;
+  });
   const client: KurrentDbClientLike = {
     appendToStream: sim.appendToStream,
     readStream: sim.readStream,
@@ -105,7 +110,10 @@ test('a real subscribeToAll doorbell that cannot connect costs nothing: polling 
     appendRecords: sim.appendRecords,
     subscribeToAll: (o) => {
       doorbells += 1;
-      return real.subscribeToAll(o);
+      const subscription = real.subscribeToAll(o);
+      subscription.on('error', (e: unknown) => doorbellEnded(`error: ${e instanceof Error ? e.message : String(e)}`));
+      subscription.on('close', () => doorbellEnded('close'));
+      return subscription;
     },
     dispose: () => real.dispose(),
   };
@@ -115,16 +123,27 @@ test('a real subscribeToAll doorbell that cannot connect costs nothing: polling 
   const [s, w] = [(subscriber as E.Right<KurrentDbEventStore>).right, (writer as E.Right<KurrentDbEventStore>).right];
   const seen: string[] = [];
   const errors: StoreError[] = [];
-  const sub = s.subscribe({ onEvent: (e) => void seen.push(e.type), onError: (e) => errors.push(e) });
+  let delivered: () => void = () => undefined;
+  const both = new Promise<void>((resolve) => {
+    delivered = resolve;
+  });
+  const sub = s.subscribe({
+    onEvent: (e) => {
+      seen.push(e.type);
+      if (seen.length === 2) delivered();
+    },
+    onError: (e) => errors.push(e),
+  });
   await withTimeout(sub.caughtUp, BOUND, 'caught up');
-  // Let the doorbell try (and fail) to connect before the other "process" writes.
-  await new Promise((r) => setTimeout(r, 300));
+  // The doorbell has tried and failed to connect (awaited, not guessed) before the other "process" writes.
+  const how = await withTimeout(doorbellEnd, BOUND, 'the real doorbell fails to connect');
+  assert.match(how, /^error: .*UNAVAILABLE/, 'the doorbell ended because it cannot connect');
+  assert.is(doorbells, 1, 'the real doorbell was tried once (a failed one is retried after 5 s at the earliest)');
   const appended = await w.append('phone-doorbell', 'no_stream', testEvents(2))();
   assert.ok(E.isRight(appended));
-  for (let i = 0; i < BOUND / 20 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  await withTimeout(both, BOUND, 'polling delivers the events');
   assert.equal(seen, ['E0', 'E1']);
   assert.equal(errors, []);
-  assert.ok(doorbells >= 1, 'the real doorbell was tried');
   await withTimeout(sub.close(), BOUND, 'close subscription');
   await withTimeout(s.close(), BOUND, 'close store');
   await withTimeout(w.close(), BOUND, 'close writer');

@@ -15,6 +15,13 @@ export const isTransientConflict = (cause: unknown): boolean => {
   return code === '40001' || code === '40P01' || code === '23505';
 };
 
+/**
+ * The server cancelled the statement (57014: its `statement_timeout`, see sessionTimeouts.ts, or a
+ * cancel request), as an error: its transaction was rolled back. PostgreSQL stops the statement
+ * timer before it commits and holds interrupts while committing, so a commit is never answered so.
+ */
+export const isCancelled = (cause: unknown): boolean => sqlState(cause) === '57014';
+
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 const CONNECTION_MESSAGES = [
   'timeout exceeded when trying to connect',
@@ -43,7 +50,10 @@ export const toStoreError = (cause: unknown, target: string, closed: boolean): S
       return unavailable(`PostgreSQL at ${target} is shutting down or starting up: ${text}`, true, code);
     if (cls === '53') return unavailable(`PostgreSQL at ${target} is out of resources: ${text}`, true, code);
     if (code === '40001' || code === '40P01') return unavailable(`a concurrent transaction interfered; try again: ${text}`, true, code);
-    if (code === '57014') return unavailable(`the statement was cancelled or timed out: ${text}`, true, code);
+    if (code === '57014')
+      return unavailable(`the statement was cancelled or timed out on the server, its transaction rolled back: ${text}`, true, code);
+    // The server closed a connection left idle too long, inside a transaction (rolled back) or not.
+    if (code === '25P03' || code === '57P05') return unavailable(`PostgreSQL at ${target} closed an idle connection: ${text}`, true, code);
     if (cls === '28') return unavailable(`PostgreSQL at ${target} refused the credentials`, false, code);
     if (code === '3D000') return unavailable(`the database of ${target} does not exist`, false, code);
     if (code === '25006') return unavailable(`PostgreSQL at ${target} is read-only (a standby?)`, false, code);

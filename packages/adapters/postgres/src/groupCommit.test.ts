@@ -5,7 +5,9 @@ import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPostgresEventStore, type PostgresEventStore } from './index.js';
+import { startProxy } from './testing/proxy.js';
 import { type TestDatabase, useTestDatabase } from './testing/server.js';
+import { untilWaitingOnLock } from './testing/wait.js';
 
 // Group commit: appends issued while another is in flight share one transaction (one round trip of
 // the append function), yet each is decided and answered exactly as if it had come alone.
@@ -140,28 +142,107 @@ test('guards (event-less requests) and multi-stream calls mixed into a group kee
   assert.ok(E.isRight(lone) && lone.right.currentVersion === -1, 'the refused call wrote nothing, not even a stream row');
 });
 
-test('a group whose fate is unknown (a query timeout) answers every call as uncertain, never as refused', async ({ db }) => {
-  // The server keeps running a transaction whose client gave up; it may commit later. A refusal
-  // would then be false: like a lone call, each call of the group gets store_unavailable.
+/** Opens a transaction on `client` that row-locks the given streams of `schema` until it ends. */
+const lockStreams = async (client: pg.Client, schema: string, streams: readonly string[]) => {
+  await client.query('BEGIN');
+  await client.query(
+    `SELECT 1 FROM "${schema}".streams WHERE stream_hash = ANY(SELECT sha256(convert_to(s, 'UTF8')) FROM unnest($1::text[]) s) FOR UPDATE`,
+    [streams],
+  );
+};
+
+/** Fixed event ids, so that a retry of the same call can be recognised as a replay. */
+const withIds = (events: ReturnType<typeof testEvents>, prefix: string) =>
+  events.map((e, i) => ({ ...e, eventId: `${prefix}-0000-4000-8000-${String(i + 1).padStart(12, '0')}` }));
+
+test('a group whose fate is unknown (its answer lost) answers every call as uncertain, never as refused; a retry settles it', async ({
+  db,
+}) => {
+  // The group reaches the server, then the connection goes silent: the server may commit it without
+  // the client ever knowing. A refusal would then be false: like a lone call, each call of the group
+  // gets store_unavailable (the client's own timeout: no SQLSTATE), and a retry with the same event
+  // ids answers what really happened.
   const schema = db.freshSchema('gcfate');
-  const store = createPostgresEventStore({ connectionString: db.config, schema, maxConcurrentAppends: 1, queryTimeoutMs: 600 });
+  const proxy = await startProxy(db.host, db.port);
+  const store = createPostgresEventStore({
+    connectionString: { ...db.config, host: '127.0.0.1', port: proxy.port },
+    schema,
+    maxConcurrentAppends: 1,
+    queryTimeoutMs: 2000,
+  });
+  const direct = createPostgresEventStore({ connectionString: db.config, schema });
+  const holder = new pg.Client(db.config);
+  const lockedEvents = withIds(testEvents(1, 'L'), '0000000a');
+  const freshEvents = withIds(testEvents(1, 'F'), '0000000f');
+  try {
+    ok(await store.append('busy', 'no_stream', testEvents(1))());
+    ok(await store.append('locked', 'no_stream', testEvents(1))());
+    await holder.connect();
+    await lockStreams(holder, schema, ['locked']);
+    // Issued in one go: the first takes the only round trip (synchronously), the others wait for it
+    // and then share the next one. The first goes through append_one, the group through append.
+    const first = store.append('busy', 0, testEvents(1))();
+    const grouped = [
+      store.append('elsewhere', 'exists', testEvents(1))(), // alone, this one would be refused
+      store.append('locked', 'any', lockedEvents)(),
+      store.append('fresh', 'no_stream', freshEvents)(),
+    ];
+    ok(await first);
+    // The group is on the server now, waiting on the holder. Silence the connection, then let it go on.
+    await untilWaitingOnLock(db.admin, `"${schema}".append(`, 'the group to wait on the lock');
+    proxy.freeze();
+    await holder.query('ROLLBACK');
+    for (const r of await Promise.all(grouped)) {
+      assert.ok(E.isLeft(r), 'no call is answered as done or refused');
+      if (E.isLeft(r)) {
+        assert.is(r.left.code, 'store_unavailable');
+        assert.is(r.left.details?.sqlState, undefined, 'the client gave up: no server answer came');
+      }
+    }
+    // The documented recovery: the same calls again. Committed meanwhile or not, each event is there once.
+    ok(await direct.append('locked', 'any', lockedEvents)());
+    ok(await direct.append('fresh', 'no_stream', freshEvents)());
+    const ids = [lockedEvents[0]?.eventId, freshEvents[0]?.eventId];
+    const { rows } = await db.admin.query(`SELECT count(*) AS n FROM "${schema}".events WHERE event_id = ANY($1::uuid[])`, [ids]);
+    assert.is(Number(rows[0].n), 2);
+  } finally {
+    await holder.end().catch(() => undefined);
+    await store.close();
+    await direct.close();
+    await proxy.close();
+    await db.dropSchema(schema);
+  }
+});
+
+test('a group the server cancels (statement_timeout) is known unwritten: every call is answered retryable, none refused or retried alone', async ({
+  db,
+}) => {
+  const schema = db.freshSchema('gccancel');
+  const store = createPostgresEventStore({ connectionString: db.config, schema, maxConcurrentAppends: 1, queryTimeoutMs: 1000 });
   const holder = new pg.Client(db.config);
   try {
     ok(await store.append('busy', 'no_stream', testEvents(1))());
     ok(await store.append('locked', 'no_stream', testEvents(1))());
     await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query(
-      `SELECT 1 FROM "${schema}".streams WHERE stream_hash IN (sha256(convert_to('busy', 'UTF8')), sha256(convert_to('locked', 'UTF8'))) FOR UPDATE`,
-    );
-    const first = store.append('busy', 'any', testEvents(1))(); // in flight, waiting on the lock
-    await new Promise((r) => setTimeout(r, 50));
-    const grouped = [store.append('elsewhere', 'exists', testEvents(1))(), store.append('locked', 'any', testEvents(1))()];
-    const all = await Promise.all([first, ...grouped]);
-    for (const r of all) {
+    await lockStreams(holder, schema, ['busy', 'locked']);
+    // As above: the first takes the round trip at once, the others are grouped behind it.
+    const first = store.append('busy', 'any', testEvents(1))();
+    const grouped = [
+      store.append('elsewhere', 'exists', testEvents(1))(),
+      store.append('locked', 'any', testEvents(1))(),
+      store.append('fresh', 'no_stream', testEvents(1))(),
+    ];
+    for (const r of await Promise.all([first, ...grouped])) {
       assert.ok(E.isLeft(r), 'no call is answered as done or refused');
-      if (E.isLeft(r)) assert.is(r.left.code, 'store_unavailable');
+      if (E.isLeft(r)) {
+        assert.is(r.left.code, 'store_unavailable');
+        assert.is(r.left.details?.sqlState, '57014', 'the server cancelled it');
+        assert.is(r.left._tag === 'StoreUnavailable' && r.left.retryable, true);
+      }
     }
+    // Rolled back, and not retried one by one (which would have written 'fresh' and refused 'elsewhere').
+    const fresh = await store.readStream('fresh')();
+    assert.ok(E.isRight(fresh) && fresh.right.currentVersion === -1, 'nothing of the cancelled group was written');
   } finally {
     await holder.query('ROLLBACK').catch(() => undefined);
     await holder.end().catch(() => undefined);

@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPostgresEventStore } from './index.js';
 import { type TestDatabase, useTestDatabase } from './testing/server.js';
+import { eventually, WAIT_DEADLINE_MS } from './testing/wait.js';
 
 // Four OS processes race on one schema: optimistic appends to shared counters (some atomic across two
 // counters) and `no_stream` reservations of the same ids, while this process follows the log live.
@@ -75,7 +76,7 @@ test('4 processes: no version lost or doubled, every ack recorded once, each res
 
   const live: RecordedEvent[] = [];
   const sub = observer.subscribe({ onEvent: (e) => void live.push(e) });
-  await withTimeout(sub.caughtUp, 10_000, 'observer caught up');
+  await withTimeout(sub.caughtUp, WAIT_DEADLINE_MS, 'observer caught up');
 
   let release!: () => void;
   const go = new Promise<void>((r) => {
@@ -88,7 +89,8 @@ test('4 processes: no version lost or doubled, every ack recorded once, each res
       if (readyCount === WORKERS) release();
     }),
   );
-  const reports = await withTimeout(Promise.all(runs), 60_000, 'workers');
+  // Generous: four processes each start tsx on what may be two busy cores.
+  const reports = await withTimeout(Promise.all(runs), 120_000, 'workers');
 
   // The whole log, as the store finally has it.
   const log = await observer.readAll({ maxCount: 100_000 })();
@@ -144,7 +146,7 @@ test('4 processes: no version lost or doubled, every ack recorded once, each res
   assert.is(Number(order.rows[0].bad), 0);
 
   // The live observer saw exactly the final log, in order, while four processes were writing.
-  for (let i = 0; i < 500 && live.length < events.length; i++) await new Promise((r) => setTimeout(r, 20));
+  await eventually(() => live.length >= events.length, 'the live subscription to deliver the whole log');
   assert.equal(
     live.map((e) => e.eventId),
     events.map((e) => e.eventId),

@@ -412,6 +412,8 @@ ${appendFunctionV5(s)}`,
 /** The newest schema version this code knows. */
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
+const ignoreError = (): void => undefined;
+
 /**
  * Brings `schema` to the latest version. Runs in one transaction under an advisory lock, so any
  * number of processes may call it at once: one applies each migration, the others wait and find
@@ -426,6 +428,9 @@ export const migrate = async (pool: Pool, schema: string, target: string): Promi
   const s = quoteIdent(schema);
   try {
     client = await pool.connect();
+    // The server may close the connection between two statements (idle_in_transaction_session_timeout,
+    // see sessionTimeouts.ts): unheard, that 'error' would crash the process; the next statement fails typed.
+    client.on('error', ignoreError);
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [LOCK_CLASS_MIGRATE, schemaLockKey(schema)]);
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
@@ -462,6 +467,7 @@ export const migrate = async (pool: Pool, schema: string, target: string): Promi
     await client?.query('ROLLBACK').catch(() => undefined);
     return E.left(toStoreError(cause, target, false));
   } finally {
+    client?.removeListener('error', ignoreError);
     client?.release(failure);
   }
 };

@@ -33,9 +33,10 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
 import { type AppendCall, appendOneStatement, appendStatement, contentHashesByStream, toAppendOneArgs, toBatchArgs } from './appendSql.js';
 import { createCheckpointStore } from './checkpoints.js';
-import { isTransientConflict, isUniqueViolation, sqlState, toStoreError } from './errors.js';
+import { isCancelled, isTransientConflict, isUniqueViolation, sqlState, toStoreError } from './errors.js';
 import { createNotifier } from './notifier.js';
 import { migrate, notifyChannel, quoteIdent } from './schema.js';
+import { sessionTimeouts, withSessionTimeouts } from './sessionTimeouts.js';
 import { DEFAULT_SCHEMA, describePostgresTarget, parsePostgresUrl, validateSchemaName } from './url.js';
 
 /** Options of {@link createPostgresEventStore}. */
@@ -55,8 +56,11 @@ export interface PostgresEventStoreOptions {
   /** Wake subscriptions by LISTEN/NOTIFY (default true); false leaves polling only. */
   readonly listen?: boolean;
   /**
-   * A statement without an answer for this long fails with `store_unavailable` and its connection is
-   * dropped (default 30,000 ms): a server or network that goes silent mid-query never hangs a caller.
+   * A statement may run this long (default 30,000 ms). The server cancels it then (its
+   * `statement_timeout`, and `idle_in_transaction_session_timeout` for an open transaction): the call
+   * fails with `store_unavailable` (retryable, `details.sqlState` 57014) and nothing of it is kept. A
+   * server or network gone silent never hangs a caller either: without any answer one second later,
+   * the client fails the call the same way (no SQLSTATE: its outcome is unknown) and drops the connection.
    */
   readonly queryTimeoutMs?: number;
   /**
@@ -220,14 +224,11 @@ const configure = (options: PostgresEventStoreOptions): E.Either<ValidationError
   const queryTimeout = positiveInt(options.queryTimeoutMs, 'queryTimeoutMs', base.query_timeout ?? 30_000);
   if (E.isLeft(queryTimeout)) return queryTimeout;
   return E.right({
-    pool: {
-      application_name: 'selfprov',
-      keepAlive: true,
-      ...base,
-      max: poolSize.right,
-      connectionTimeoutMillis: timeout.right,
-      query_timeout: queryTimeout.right,
-    },
+    // The server cancels a statement at queryTimeoutMs, the client gives up a little later (see sessionTimeouts.ts).
+    pool: withSessionTimeouts(
+      { application_name: 'selfprov', keepAlive: true, ...base, max: poolSize.right, connectionTimeoutMillis: timeout.right },
+      sessionTimeouts(queryTimeout.right, base),
+    ),
     schema: schema.right,
     pollIntervalMs: poll.right,
     maxConcurrentAppends: Math.min(appends.right, poolSize.right),
@@ -482,9 +483,12 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
       } catch (cause) {
         // The server refused the statement (it has a SQLSTATE: a deadlock, a recorded event id...):
         // its transaction is rolled back, nothing of the batch is written, so each call is decided
-        // again on its own. Any other failure (a timeout, a lost connection) leaves the transaction's
-        // fate unknown, as for a lone call: every call gets the store's error, which says so.
-        if (!closed && sqlState(cause) !== undefined) return E.right(undefined);
+        // again on its own. Not after a cancel (the statement timeout): rolled back too, but the time
+        // is spent, and retrying each call one after another would make the last wait a timeout per
+        // call; every call gets the store's retryable error instead. Any other failure (the client's
+        // own timeout, a lost connection) leaves the transaction's fate unknown, as for a lone call:
+        // every call gets the store's error, which says so.
+        if (!closed && sqlState(cause) !== undefined && !isCancelled(cause)) return E.right(undefined);
         throw cause;
       }
     })();

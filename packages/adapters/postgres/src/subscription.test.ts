@@ -5,21 +5,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPostgresEventStore, type PostgresEventStore } from './index.js';
 import { type TestDatabase, useTestDatabase } from './testing/server.js';
+import { eventually, WAIT_DEADLINE_MS } from './testing/wait.js';
 
 // Wake-ups: NOTIFY from another process (here: another store with its own pool), polling when LISTEN is
 // off, and recovery when the LISTEN connection is killed.
 
 const test = suite<{ db: TestDatabase; stores: PostgresEventStore[]; schema: string }>('subscriptions');
 useTestDatabase(test);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const eventually = async (check: () => boolean, what: string) => {
-  for (let i = 0; i < 500; i++) {
-    if (check()) return;
-    await sleep(10);
-  }
-  assert.unreachable(`timed out waiting for ${what}`);
-};
 
 test.before.each((ctx) => {
   ctx.stores = [];
@@ -47,7 +39,7 @@ const open = (
 const follow = async (store: PostgresEventStore) => {
   const seen: RecordedEvent[] = [];
   const sub = store.subscribe({ onEvent: (e) => void seen.push(e) });
-  await withTimeout(sub.caughtUp, 5000, 'caught up');
+  await withTimeout(sub.caughtUp, WAIT_DEADLINE_MS, 'caught up');
   return { seen, sub };
 };
 
@@ -90,18 +82,17 @@ test('a killed LISTEN connection is re-established and no event is missed', asyn
         `listen-${ctx.schema}`,
       ])
     ).rows.map((r) => Number(r.pid));
-  for (let i = 0; i < 200 && (await listener()).length === 0; i++) await sleep(10);
+  await eventually(async () => (await listener()).length > 0, 'the LISTEN connection');
   const [pid] = await listener();
   assert.ok(pid, 'the LISTEN connection is up');
   await ctx.db.admin.query('SELECT pg_terminate_backend($1)', [pid]);
   // Appended while the listener is down or reconnecting: the reconnection re-reads, then NOTIFY resumes.
   assert.ok(E.isRight(await writer.append('k', 'no_stream', testEvents(1, 'Down'))()));
   await eventually(() => seen.length === 1, 'event appended around the reconnection');
-  for (let i = 0; i < 200; i++) {
+  await eventually(async () => {
     const pids = await listener();
-    if (pids.length > 0 && !pids.includes(pid as number)) break;
-    await sleep(10);
-  }
+    return pids.length > 0 && !pids.includes(pid as number);
+  }, 'a new LISTEN connection');
   assert.ok(E.isRight(await writer.append('k', 0, testEvents(1, 'Up'))()));
   await eventually(() => seen.length === 2, 'event after the reconnection');
   assert.equal(
@@ -122,10 +113,10 @@ test('closing the last subscription closes the LISTEN connection', async (ctx) =
         ])
       ).rows[0].n,
     );
-  for (let i = 0; i < 200 && (await count()) === 0; i++) await sleep(10);
+  await eventually(async () => (await count()) > 0, 'the LISTEN connection');
   assert.is(await count(), 1);
   await sub.close();
-  for (let i = 0; i < 200 && (await count()) > 0; i++) await sleep(10);
+  await eventually(async () => (await count()) === 0, 'the LISTEN connection to close');
   assert.is(await count(), 0);
 });
 

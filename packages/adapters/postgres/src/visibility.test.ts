@@ -7,14 +7,16 @@ import * as assert from 'uvu/assert';
 import { appendStatement, contentHashesByStream, toBatchArgs } from './appendSql.js';
 import { createPostgresEventStore, type PostgresEventStore } from './index.js';
 import { type TestDatabase, useTestDatabase } from './testing/server.js';
+import { countStatements, eventually, WAIT_DEADLINE_MS } from './testing/wait.js';
 
 // The commit-visibility rule: a catch-up reader never moves past a position whose transaction has
 // not committed yet, so an event that commits late (after a higher position) is never skipped.
 
-const test = suite<{ db: TestDatabase; store: PostgresEventStore; holder: pg.Client }>('commit visibility');
+const test = suite<{ db: TestDatabase; store: PostgresEventStore; holder: pg.Client; reads: ReturnType<typeof countStatements> }>(
+  'commit visibility',
+);
 useTestDatabase(test);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const positions = (events: readonly RecordedEvent[]) => events.map((e) => e.globalPosition);
 
 const unwrap = <A>(r: E.Either<{ code: string; message: string }, A>): A => {
@@ -22,16 +24,14 @@ const unwrap = <A>(r: E.Either<{ code: string; message: string }, A>): A => {
   return (r as E.Right<A>).right;
 };
 
-const eventually = async (check: () => boolean | Promise<boolean>, what: string) => {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await sleep(10);
-  }
-  assert.unreachable(`timed out waiting for ${what}`);
-};
-
 test.before.each(async (ctx) => {
-  ctx.store = createPostgresEventStore({ connectionString: ctx.db.config, schema: ctx.db.freshSchema('vis'), pollIntervalMs: 50 });
+  // Counts the store's log reads: what a subscription did is then known, not guessed from elapsed time.
+  ctx.reads = countStatements('selfprov_read_all_');
+  ctx.store = createPostgresEventStore({
+    connectionString: { ...ctx.db.config, Client: ctx.reads.Client },
+    schema: ctx.db.freshSchema('vis'),
+    pollIntervalMs: 50,
+  });
   unwrap(await ctx.store.ready()());
   ctx.holder = new pg.Client(ctx.db.config);
   await ctx.holder.connect();
@@ -80,8 +80,10 @@ test('a reader does not advance past a lower position held by an open transactio
   assert.equal(unwrap(await store.readAll({ after: checkpoint })()), []);
   const seen: RecordedEvent[] = [];
   const sub = store.subscribe({ after: checkpoint, onEvent: (e) => void seen.push(e) });
-  await withTimeout(sub.caughtUp, 5000, 'caught up');
-  await sleep(300); // several polls and T2's notification have come and gone
+  await withTimeout(sub.caughtUp, WAIT_DEADLINE_MS, 'caught up');
+  // Three more reads sent: the two before the last have returned, and what they returned has been
+  // delivered (a subscription reads again only then). Every read since caught-up began after T2's commit.
+  await ctx.reads.until(ctx.reads.count() + 3, 'three more reads of the subscription');
   assert.equal(seen, [], 'the subscription must not deliver 4 while 3 is pending');
   // The stream itself is readable at once: the rule only governs the global log.
   assert.is(unwrap(await store.readStream('early-stream')()).currentVersion, 0);
@@ -114,9 +116,10 @@ test('an unrelated open transaction holds readers back; polling releases them wh
   await ctx.holder.query('SELECT pg_current_xact_id()'); // takes a transaction id, writes nothing, never notifies
   const seen: RecordedEvent[] = [];
   const sub = store.subscribe({ onEvent: (e) => void seen.push(e) });
-  await withTimeout(sub.caughtUp, 5000, 'caught up');
+  await withTimeout(sub.caughtUp, WAIT_DEADLINE_MS, 'caught up');
   unwrap(await store.append('s', 'no_stream', testEvents(2))());
-  await sleep(200);
+  // The append woke the subscription; three more reads sent means two complete reads after the commit.
+  await ctx.reads.until(ctx.reads.count() + 3, 'three reads after the append');
   assert.equal(seen, [], 'held back by the older transaction');
   await ctx.holder.query('ROLLBACK');
   await eventually(() => seen.length === 2, 'delivery by polling');

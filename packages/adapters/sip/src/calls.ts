@@ -86,8 +86,10 @@ interface Call {
   sdpVersion: number;
   readonly sessionId: number;
   ok?: SipResponse;
-  okTimer?: NodeJS.Timeout;
-  maxTimer?: NodeJS.Timeout;
+  /** Cancels the 2xx repeats (or, over TCP, the wait for the ACK). */
+  okTimer?: () => void;
+  /** Cancels the longest-call limit. */
+  maxTimer?: () => void;
   keys: Promise<void>;
   pendingKeys: number;
   keyCount: number;
@@ -147,6 +149,8 @@ export const createIvrCalls = (deps: {
   const o = deps.options ?? {};
   const host = stack.advertisedHost;
   const t1 = stack.t1Ms;
+  // The SIP layer's time (real by default; simulated in tests): the 2xx repeats, the ringing, the longest call.
+  const scheduler = stack.scheduler;
   const byDialog = new Map<string, Call>();
   const byBranch = new Map<string, Call>();
   const byIvrCall = new Map<string, Call>();
@@ -178,8 +182,8 @@ export const createIvrCalls = (deps: {
   const finish = (call: Call, why: string) => {
     if (call.state === 'ended') return;
     call.state = 'ended';
-    if (call.okTimer) clearTimeout(call.okTimer);
-    if (call.maxTimer) clearTimeout(call.maxTimer);
+    call.okTimer?.();
+    call.maxTimer?.();
     call.media.close();
     byDialog.delete(dialogKey(call.sipCallId, call.remoteTag, call.localTag));
     byBranch.delete(call.branchKey);
@@ -203,7 +207,7 @@ export const createIvrCalls = (deps: {
   const sendBye = async (call: Call, why: string) => {
     if (call.state === 'ending' || call.state === 'ended') return;
     call.state = 'ending';
-    if (call.okTimer) clearTimeout(call.okTimer);
+    call.okTimer?.();
     hangUp(call);
     call.localCseq += 1;
     const cseq = call.localCseq;
@@ -383,7 +387,7 @@ export const createIvrCalls = (deps: {
 
     if ((o.answerDelayMs ?? 0) > 0) {
       context.respond(180, { toTag: localTag, headers: [contactOf(call, context.peer)] });
-      await new Promise((r) => setTimeout(r, o.answerDelayMs));
+      await new Promise<void>((r) => scheduler.schedule(o.answerDelayMs ?? 0, r));
       if (call.state !== 'proceeding') return; // cancelled while ringing
     }
 
@@ -415,35 +419,31 @@ export const createIvrCalls = (deps: {
     log({ level: 'info', event: 'call_answered', details: { ivrCallId, device, dialled, codec: negotiated?.codec ?? 'late offer' } });
     if (negotiated && remoteMedia) media.configure(remoteMedia, negotiated);
     retransmitOk(call);
-    call.maxTimer = setTimeout(() => void sendBye(call, 'max_call_duration'), o.maxCallMs ?? 15 * 60_000);
-    call.maxTimer.unref();
+    call.maxTimer = scheduler.schedule(o.maxCallMs ?? 15 * 60_000, () => void sendBye(call, 'max_call_duration'));
     present(call, started.right);
   };
 
   /** RFC 3261 section 13.3.1.4: the 2xx is repeated (T1 doubling to T2) until the ACK; no ACK in 64*T1 ends the call. */
   const retransmitOk = (call: Call) => {
     if (call.invite.peer.transport !== 'UDP') {
-      call.okTimer = setTimeout(() => {
+      call.okTimer = scheduler.schedule(64 * t1, () => {
         if (call.state === 'answered') void sendBye(call, 'no_ack');
-      }, 64 * t1);
-      call.okTimer.unref();
+      });
       return;
     }
-    const startedAt = Date.now();
+    const startedAt = scheduler.now();
     let interval = t1;
     const again = () => {
       if (call.state !== 'answered' || call.ok === undefined) return;
-      if (Date.now() - startedAt >= 64 * t1) {
+      if (scheduler.now() - startedAt >= 64 * t1) {
         void sendBye(call, 'no_ack');
         return;
       }
       stack.transport.send(call.ok, call.invite.peer);
       interval = Math.min(interval * 2, t1 * 8);
-      call.okTimer = setTimeout(again, interval);
-      call.okTimer.unref();
+      call.okTimer = scheduler.schedule(interval, again);
     };
-    call.okTimer = setTimeout(again, interval);
-    call.okTimer.unref();
+    call.okTimer = scheduler.schedule(interval, again);
   };
 
   const reInvite = (context: RequestContext) => {
@@ -479,7 +479,7 @@ export const createIvrCalls = (deps: {
     const call = findDialog(request);
     if (call === undefined || call.state !== 'answered') return;
     call.state = 'confirmed';
-    if (call.okTimer) clearTimeout(call.okTimer);
+    call.okTimer?.();
     if (call.lateOffer) {
       call.lateOffer = false;
       const answer = request.body.length > 0 ? parseSdp(request.body.toString('utf8')) : undefined;

@@ -1,12 +1,24 @@
 // The server driven by small raw peers (node:dgram, node:net) for what needs single
 // messages looked at: registrar rules and refusals, malformed input, transactions,
 // dialog edge cases, RTP, and the resync after an administrator provisions a phone.
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { simulatedScheduler } from '@selfprov/ivr';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assignedDn, demoApp, type Harness, registerText, startHarness, type TestPeer, tcpPeer, udpPeer } from './harness.support.js';
+import {
+  assignedDn,
+  demoApp,
+  freePort,
+  type Harness,
+  PATIENCE_MS,
+  registerText,
+  startHarness,
+  type TestPeer,
+  tcpPeer,
+  udpPeer,
+} from './harness.support.js';
 import { header, headerValues, type SipMessage, type SipResponse, tagOf } from './message.js';
 import { buildRtp, buildTelephoneEvent, parseRtp } from './rtp.js';
 import { parseSdp } from './sdp.js';
@@ -22,13 +34,42 @@ const phone = async (h: Harness, deviceName = DEVICE) => {
   return p.right;
 };
 
-const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 5000) => {
+/**
+ * Polls state that no message announces (the domain's read model, an IVR call's keys); the deadline
+ * is a safety net against hangs, never a pace: anything that does announce itself is awaited instead.
+ */
+const until = async (check: () => boolean | Promise<boolean>, timeoutMs = PATIENCE_MS) => {
   const start = Date.now();
   while (!(await check())) {
     if (Date.now() - start > timeoutMs) return false;
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 10));
   }
   return true;
+};
+
+/** The first `count` packets a UDP socket receives (from now on: those already received are not counted again). */
+const packets = (socket: UdpSocket, count: number, timeoutMs = PATIENCE_MS): Promise<Buffer[]> =>
+  new Promise((resolve, reject) => {
+    const got: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.off('message', on);
+      reject(new Error(`${got.length} of ${count} packets in ${timeoutMs} ms`));
+    }, timeoutMs);
+    const on = (m: Buffer) => {
+      got.push(m);
+      if (got.length < count) return;
+      clearTimeout(timer);
+      socket.off('message', on);
+      resolve(got);
+    };
+    socket.on('message', on);
+  });
+
+/** A UDP socket on a free loopback port (an RTP sink the server may send to). */
+const udpSocket = async (): Promise<UdpSocket> => {
+  const socket = createSocket('udp4');
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  return socket;
 };
 
 /** One shared server for the registrar and transport tests (each test uses its own MACs). */
@@ -105,8 +146,10 @@ test('a binding that is not refreshed expires: the domain hears the phone unregi
   try {
     peer.send(registerText({ peerPort: peer.port, user: device, expires: 1 }));
     assert.is((await peer.response())?.status, 200);
-    assert.ok(await until(async () => (await phone(shared, device))?.registered === false));
+    await shared.logged((e) => e.event === 'binding_expired' && e.details?.deviceName === device, `binding_expired ${device}`);
     assert.is(shared.sip.server.binding(device), undefined);
+    // The domain hears it after the binding is dropped (an append of its own).
+    assert.ok(await until(async () => (await phone(shared, device))?.registered === false), 'the domain still has the phone registered');
   } finally {
     peer.close();
   }
@@ -205,6 +248,42 @@ const options = (peerPort: number, extra: string[] = [], transport = 'UDP') =>
     '',
   ].join('\r\n');
 
+/**
+ * A marker: sends an OPTIONS and waits for its answer. Datagrams from one socket reach the server in
+ * order and it handles each before reading the next, answering at once what it answers synchronously
+ * (OPTIONS, refusals, malformed input, an ACK's effect): once this answer is in, every such answer to
+ * what was sent before it has arrived too. Returns the messages received before the answer.
+ */
+const settle = async (peer: TestPeer): Promise<SipMessage[]> => {
+  const text = options(peer.port);
+  const callId = /Call-ID: (.*)\r\n/.exec(text)?.[1];
+  peer.send(text);
+  const before: SipMessage[] = [];
+  for (;;) {
+    const m = await peer.next();
+    if (m === undefined) throw new Error(`no answer to the marker OPTIONS in ${PATIENCE_MS} ms`);
+    if (m.kind === 'response' && header(m, 'Call-ID') === callId) return before;
+    before.push(m);
+  }
+};
+
+/** What a message is, for assertions on lists of them. */
+const summary = (m: SipMessage) => (m.kind === 'request' ? `${m.method} ${header(m, 'Call-ID')}` : `${m.status} ${header(m, 'Call-ID')}`);
+
+/** The 200 a phone sends to a request of the server (NOTIFY, BYE). */
+const okTo = (m: SipMessage) =>
+  [
+    'SIP/2.0 200 OK',
+    ...headerValues(m, 'Via').map((v) => `Via: ${v}`),
+    `From: ${header(m, 'From')}`,
+    `To: ${header(m, 'To')};tag=ph`,
+    `Call-ID: ${header(m, 'Call-ID')}`,
+    `CSeq: ${header(m, 'CSeq')}`,
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+
 test('malformed datagrams: 400 with a Warning when an answer is possible, silence otherwise; the server keeps serving', async () => {
   const peer = await udpPeer({ port: shared.sip.udpPort });
   try {
@@ -212,8 +291,7 @@ test('malformed datagrams: 400 with a Warning when an answer is possible, silenc
     // Without a Call-ID, the 400 cannot carry one either (so it is read raw here).
     const before = peer.raw.length;
     peer.send(valid.replace(/Call-ID: .*\r\n/, ''));
-    assert.ok(await until(() => peer.raw.length > before));
-    const missing = peer.raw.at(-1)?.toString() ?? '';
+    const missing = (await peer.rawAt(before))?.toString() ?? '';
     assert.ok(missing.startsWith('SIP/2.0 400 Bad Request\r\n'), missing);
     assert.match(missing, /\r\nWarning: 399 127\.0\.0\.1 "the Call-ID header is missing"\r\n/);
     peer.send(valid.replace('Content-Length: 0', 'Content-Length: 500'));
@@ -226,12 +304,18 @@ test('malformed datagrams: 400 with a Warning when an answer is possible, silenc
     assert.is((await peer.response())?.status, 400);
     peer.send(valid.slice(0, valid.indexOf('Content-Length') - 2));
     assert.is((await peer.response())?.status, 400, 'truncated');
+    const quiet = peer.raw.length;
     peer.send(Buffer.from([0, 1, 2, 3, 255, 254, 10, 13]));
     peer.send('not sip at all\r\n\r\n');
     peer.send('\r\n\r\n');
-    assert.is(await peer.next(300), undefined, 'garbage gets no answer');
+    // The valid request is the marker: an answer to the garbage would have arrived before its 200.
     peer.send(valid);
     assert.is((await peer.response())?.status, 200);
+    assert.equal(
+      peer.raw.slice(quiet, -1).map((b) => b.toString()),
+      [],
+      'garbage gets no answer',
+    );
   } finally {
     peer.close();
   }
@@ -254,8 +338,12 @@ test('property: a storm of mutated and random datagrams never crashes the server
       ),
       { numRuns: 600, seed: 42 },
     );
-    for (const s of samples) peer.send(s);
-    await new Promise((r) => setTimeout(r, 300));
+    // In batches, each closed by a marker: the server's receive buffer never overflows (a dropped
+    // datagram would test nothing), and once a marker is answered every datagram before it was handled.
+    for (let i = 0; i < samples.length; i += 25) {
+      for (const s of samples.slice(i, i + 25)) peer.send(s);
+      await settle(peer);
+    }
     const probe = await udpPeer({ port: shared.sip.udpPort });
     probe.send(options(probe.port));
     assert.is((await probe.response())?.status, 200);
@@ -279,7 +367,7 @@ test('TCP: pipelined and split messages, keep-alive pong; a broken framing gets 
     peer.send(a.replace('Content-Length: 0', 'Content-Length: 99999999'));
     const refused = await peer.response();
     assert.is(refused?.status, 400);
-    assert.ok(await until(() => peer.closed));
+    assert.ok(await peer.whenClosed(), 'the server closes the connection');
   } finally {
     peer.close();
   }
@@ -362,7 +450,7 @@ const dialog = (user = DEVICE): Dialog => ({ callId: `call-${Math.random().toStr
 /** Registers, then INVITEs the IVR; returns the 200 (or refusal) and the dialog. */
 const dial = async (peer: TestPeer, d: Dialog, body: string | null, uri?: string): Promise<SipResponse | undefined> => {
   peer.send(request('INVITE', peer, d, { ...(uri ? { uri } : {}), ...(body !== null ? { body, type: 'application/sdp' } : {}) }));
-  const r = await peer.response(8000);
+  const r = await peer.response();
   if (r) d.toTag = tagOf(header(r, 'To'));
   return r;
 };
@@ -370,8 +458,15 @@ const dial = async (peer: TestPeer, d: Dialog, body: string | null, uri?: string
 const ack = (peer: TestPeer, d: Dialog, body?: string) =>
   peer.send(request('ACK', peer, d, body ? { body, type: 'application/sdp', cseqMethod: 'ACK' } : { cseqMethod: 'ACK' }));
 
+/** RFC 3261 T1 and T2 at their defaults (the servers below that simulate SIP time keep them). */
+const T1 = 500;
+const T2 = 4000;
+
 test('INVITE refusals: an unregistered device 403, another number 404, no G.711 488; each acknowledged cleanly', async () => {
-  const peer = await udpPeer({ port: shared.sip.udpPort });
+  // Simulated SIP time: nothing is repeated until the clock moves, so what the ACKs stopped is seen exactly.
+  const clock = simulatedScheduler();
+  const h = await startHarness({ sipScheduler: clock });
+  const peer = await udpPeer({ port: h.sip.udpPort });
   try {
     const stranger = dialog('SEP00000000EE01');
     const r403 = await dial(peer, stranger, sdpOffer(4000));
@@ -389,21 +484,43 @@ test('INVITE refusals: an unregistered device 403, another number 404, no G.711 
     assert.is(r488?.status, 488);
     assert.match(warningOf(r488) ?? '', /^304 /);
     ack(peer, g729);
-    // The 4xx were acknowledged: no repeats arrive.
-    assert.is(await peer.next(1200), undefined);
-    assert.equal(shared.sip.server.calls(), []);
+    // The 4xx were acknowledged: once the ACKs are handled, a whole transaction lifetime brings no repeat.
+    assert.equal((await settle(peer)).map(summary), []);
+    await clock.advance(64 * T1 + T2);
+    assert.equal((await settle(peer)).map(summary), [], 'an acknowledged refusal was repeated');
+
+    // Not acknowledged, a refusal is repeated after T1 (the silence above is the ACKs' doing).
+    const unanswered = dialog('SEP00000000EE02');
+    assert.is((await dial(peer, unanswered, sdpOffer(4000), 'sip:2002@127.0.0.1'))?.status, 404);
+    await clock.advance(T1 - 1);
+    assert.equal((await settle(peer)).map(summary), []);
+    await clock.advance(1);
+    assert.equal((await settle(peer)).map(summary), [`404 ${unanswered.callId}`]);
+    ack(peer, unanswered);
+    await settle(peer);
+    await clock.advance(64 * T1 + T2);
+    assert.equal((await settle(peer)).map(summary), []);
+    assert.equal(h.sip.server.calls(), []);
   } finally {
     peer.close();
+    await h.close();
   }
 });
+
+/** The types of the IVR's events (every call of the harness). */
+const ivrTypes = async (h: Harness): Promise<string[]> => {
+  const events = await h.app.events.readAll({ maxCount: 100_000 })();
+  assert.ok(E.isRight(events));
+  return events.right.filter((e) => e.streamId.startsWith('ivr-call-')).map((e) => e.type);
+};
 
 test('a call: SDP answer, prompts as RTP, keys as RFC 4733 and INFO (dtmf-relay, dtmf), 415 for other INFO, BYE ends it (the IVR hears the hang-up)', async () => {
   const h = await startHarness();
   const peer = await udpPeer({ port: h.sip.udpPort });
-  const rtp = createSocket('udp4');
-  await new Promise<void>((r) => rtp.bind(0, '127.0.0.1', () => r()));
+  const rtp = await udpSocket();
   const received: Buffer[] = [];
   rtp.on('message', (m) => received.push(m));
+  const prompt = packets(rtp, 21);
   try {
     peer.send(registerText({ peerPort: peer.port, user: DEVICE }));
     assert.is((await peer.response())?.status, 200);
@@ -413,11 +530,11 @@ test('a call: SDP answer, prompts as RTP, keys as RFC 4733 and INFO (dtmf-relay,
     const answer = parseSdp(ok?.body.toString() ?? '');
     assert.equal(answer?.payloadTypes, [8, 101]);
     ack(peer, d);
-    assert.ok(await until(() => received.length > 20));
-    const packets = received.map(parseRtp);
-    assert.ok(packets.every((p) => p?.payloadType === 8 && p.payload.length === 160));
+    await prompt;
+    const heard = received.map(parseRtp);
+    assert.ok(heard.every((p) => p?.payloadType === 8 && p.payload.length === 160));
     assert.ok(
-      packets.some((p) => p?.payload.some((b) => b !== 0xd5)),
+      heard.some((p) => p?.payload.some((b) => b !== 0xd5)),
       'the welcome prompt is heard (not only silence)',
     );
 
@@ -435,7 +552,8 @@ test('a call: SDP answer, prompts as RTP, keys as RFC 4733 and INFO (dtmf-relay,
           payload: buildTelephoneEvent({ event: 1, end, volume: 10, duration: 160 * (i + 1) }),
         }),
       );
-    assert.ok(await until(() => h.sip.server.calls()[0]?.keys === 1));
+    // RTP gets no answer: the key is seen in the call's state.
+    assert.ok(await until(() => h.sip.server.calls()[0]?.keys === 1), 'the RFC 4733 key was not heard');
 
     d.cseq += 1;
     peer.send(request('INFO', peer, d, { body: 'Signal=1\r\nDuration=160\r\n', type: 'application/dtmf-relay' }));
@@ -448,20 +566,25 @@ test('a call: SDP answer, prompts as RTP, keys as RFC 4733 and INFO (dtmf-relay,
     const unsupported = await peer.response();
     assert.is(unsupported?.status, 415);
     assert.ok(header(unsupported ?? { headers: [] }, 'Accept')?.includes('application/dtmf-relay'));
-    assert.ok(await until(() => h.sip.server.calls()[0]?.keys === 3));
+    // An INFO's key is counted when its 200 is sent.
+    assert.is(h.sip.server.calls()[0]?.keys, 3);
 
     const stray = { ...dialog(), toTag: 'nope' };
     peer.send(request('INFO', peer, stray, { body: 'Signal=1', type: 'application/dtmf-relay' }));
     assert.is((await peer.response())?.status, 481);
 
+    // The keys reach the IVR one after another, after their 200s: hang up once it has recorded them all.
+    assert.ok(
+      await until(async () => (await ivrTypes(h)).filter((t) => t === 'IvrKeyPressed').length === 3),
+      'the IVR did not record the 3 keys',
+    );
     d.cseq += 1;
     peer.send(request('BYE', peer, d));
     assert.is((await peer.response())?.status, 200);
     assert.equal(h.sip.server.calls(), []);
-    const events = await h.app.events.readAll({ maxCount: 100_000 })();
-    assert.ok(E.isRight(events));
-    const ivr = events.right.filter((e) => e.streamId.startsWith('ivr-call-')).map((e) => e.type);
-    assert.equal(ivr, ['IvrCallStarted', 'IvrKeyPressed', 'IvrKeyPressed', 'IvrKeyPressed', 'IvrCallerHungUp']);
+    // The IVR ends its session once the hang-up is recorded.
+    await h.logged((e) => e.event === 'ivr_call_ended', 'ivr_call_ended');
+    assert.equal(await ivrTypes(h), ['IvrCallStarted', 'IvrKeyPressed', 'IvrKeyPressed', 'IvrKeyPressed', 'IvrCallerHungUp']);
   } finally {
     rtp.close();
     peer.close();
@@ -472,6 +595,7 @@ test('a call: SDP answer, prompts as RTP, keys as RFC 4733 and INFO (dtmf-relay,
 test('a late offer (INVITE without SDP): the 200 offers PCMU, PCMA and telephone-event; the ACK answers', async () => {
   const h = await startHarness();
   const peer = await udpPeer({ port: h.sip.udpPort });
+  const rtp = await udpSocket();
   try {
     peer.send(registerText({ peerPort: peer.port, user: DEVICE }));
     await peer.response();
@@ -479,37 +603,56 @@ test('a late offer (INVITE without SDP): the 200 offers PCMU, PCMA and telephone
     const ok = await dial(peer, d, null);
     assert.is(ok?.status, 200);
     assert.equal(parseSdp(ok?.body.toString() ?? '')?.payloadTypes, [0, 8, 101]);
-    ack(peer, d, sdpOffer(40000, '8 101'));
-    assert.ok(await until(() => h.sip.server.calls()[0]?.codec === 'PCMA'));
+    const media = packets(rtp, 1);
+    ack(peer, d, sdpOffer(rtp.address().port, '8 101'));
+    // The ACK is handled when the marker after it is answered.
+    await settle(peer);
+    assert.is(h.sip.server.calls()[0]?.codec, 'PCMA');
+    const [first] = await media;
+    assert.is(parseRtp(first ?? Buffer.alloc(0))?.payloadType, 8, 'media flows to the answer, in PCMA');
   } finally {
+    rtp.close();
     peer.close();
     await h.close();
   }
 });
 
 test('no ACK for the 200: it is repeated, then the server ends the call with BYE', async () => {
-  const h = await startHarness({ t1Ms: 40 });
+  // Simulated SIP time: each repeat is looked for at the moment it is due.
+  const clock = simulatedScheduler();
+  const h = await startHarness({ sipScheduler: clock });
   const peer = await udpPeer({ port: h.sip.udpPort });
+  const rtp = await udpSocket();
   try {
     peer.send(registerText({ peerPort: peer.port, user: DEVICE }));
     await peer.response();
     const d = dialog();
-    assert.is((await dial(peer, d, sdpOffer(40000)))?.status, 200);
+    assert.is((await dial(peer, d, sdpOffer(rtp.address().port)))?.status, 200);
+    // RFC 3261 section 13.3.1.4: after T1, then at intervals doubling up to T2, for 64*T1.
+    let at = 0;
+    let interval = T1;
     let repeats = 0;
-    let bye: SipMessage | undefined;
-    for (;;) {
-      const m = await peer.next(4000);
-      if (m === undefined) break;
-      if (m.kind === 'response' && m.status === 200) repeats += 1;
-      if (m.kind === 'request' && m.method === 'BYE') {
-        bye = m;
-        break;
-      }
+    while (at + interval < 64 * T1) {
+      await clock.advance(interval - 1);
+      assert.equal((await settle(peer)).map(summary), [], `nothing before ${at + interval} ms`);
+      await clock.advance(1);
+      at += interval;
+      assert.equal((await settle(peer)).map(summary), [`200 ${d.callId}`], `the 200 repeated at ${at} ms`);
+      repeats += 1;
+      interval = Math.min(interval * 2, T2);
     }
     assert.ok(repeats >= 3, `${repeats} repeats of the 200`);
-    assert.ok(bye);
-    assert.ok(await until(() => h.sip.server.calls().length === 0 || h.sip.server.calls()[0]?.state === 'ending'));
+    // Still no ACK: by the next repeat's time, BYE instead.
+    await clock.advance(interval);
+    const [bye, ...more] = await settle(peer);
+    assert.ok(bye?.kind === 'request' && bye.method === 'BYE', `expected BYE, got ${bye && summary(bye)}`);
+    assert.equal(more.map(summary), []);
+    assert.is(h.sip.server.calls()[0]?.state, 'ending');
+    peer.send(okTo(bye));
+    await settle(peer);
+    assert.equal(h.sip.server.calls(), [], 'the answered BYE ends the call');
   } finally {
+    rtp.close();
     peer.close();
     await h.close();
   }
@@ -526,24 +669,13 @@ test('provisioned by an administrator (no call): the binding moves to the extens
       { actor: { kind: 'administrator', id: 'admin' }, channel: 'admin-api' },
     )();
     assert.ok(E.isRight(provisioned), JSON.stringify(provisioned));
-    const notify = await peer.next(5000);
+    const notify = await peer.next();
     assert.ok(notify?.kind === 'request' && notify.method === 'NOTIFY');
     assert.is(header(notify, 'Event'), 'check-sync');
     assert.is(notify.uri, `sip:${DEVICE}@127.0.0.1:${peer.port}`);
-    peer.send(
-      [
-        'SIP/2.0 200 OK',
-        ...headerValues(notify, 'Via').map((v) => `Via: ${v}`),
-        `From: ${header(notify, 'From')}`,
-        `To: ${header(notify, 'To')};tag=ph`,
-        `Call-ID: ${header(notify, 'Call-ID')}`,
-        `CSeq: ${header(notify, 'CSeq')}`,
-        'Content-Length: 0',
-        '',
-        '',
-      ].join('\r\n'),
-    );
-    assert.ok(await until(() => h.sip.server.resyncStats().answered === 1));
+    peer.send(okTo(notify));
+    await h.logged((e) => e.event === 'check_sync_notified' && e.details?.status === 200, 'check_sync_notified (200)');
+    assert.equal(h.sip.server.resyncStats(), { sent: 1, answered: 1 });
     assert.is(h.sip.server.binding(DEVICE)?.dn, '2002');
     peer.send(registerText({ peerPort: peer.port, user: DEVICE }));
     assert.is(assignedDn(await peer.response()), '2002');
@@ -556,25 +688,28 @@ test('provisioned by an administrator (no call): the binding moves to the extens
   }
 });
 
+/** `count` different ports, each free right now for UDP and TCP. */
+const freePorts = async (count: number): Promise<number[]> => {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+};
+
 test('the port comes from the cluster SIP settings when none is given; stop() frees it', async () => {
+  // Ports found free now, not fixed numbers: another run (or anything else) may hold those.
+  const [udp = 0, tcp = 0, tls = 0] = await freePorts(3);
   const app = await demoApp();
-  const configured = await app.selfProvisioning.configure('cluster', {
-    type: 'SetSipPorts',
-    clusterId: 'cluster-1',
-    udp: 25060,
-    tcp: 25061,
-    tls: 25062,
-  })();
+  const configured = await app.selfProvisioning.configure('cluster', { type: 'SetSipPorts', clusterId: 'cluster-1', udp, tcp, tls })();
   assert.ok(E.isRight(configured));
   const h = await startHarness({ port: undefined }, app);
   try {
-    assert.is(h.sip.udpPort, 25060);
-    assert.is(h.sip.tcpPort, 25061);
+    assert.is(h.sip.udpPort, udp);
+    assert.is(h.sip.tcpPort, tcp);
   } finally {
     await h.close();
   }
-  const again = await startHarness({ port: 25060, tcpPort: null });
-  assert.is(again.sip.udpPort, 25060);
+  const again = await startHarness({ port: udp, tcpPort: null });
+  assert.is(again.sip.udpPort, udp);
   assert.is(again.sip.tcpPort, null);
   await again.close();
 });

@@ -39,6 +39,12 @@ export interface SipServerOptions {
   readonly ivr?: IvrDriverDependencies['options'];
   /** Where IVR time comes from. Default: real time. */
   readonly ivrScheduler?: IvrScheduler;
+  /**
+   * Where SIP time comes from: retransmissions and transaction timeouts, the 2xx repeats until the ACK,
+   * the ringing (`calls.answerDelayMs`), the longest call. Default: real time. (RTP pacing and binding
+   * expiry always use real time.)
+   */
+  readonly sipScheduler?: IvrScheduler;
   /** Folder the catalogs' audio paths (`prompts/<locale>/<name>.wav`) are relative to. Default: this package's. */
   readonly promptRoot?: string;
   /** RTP port range (even ports). Default: ports chosen by the system. */
@@ -133,6 +139,7 @@ export const createSipServer = (options: SipServerOptions): SipServer => {
       advertisedHost,
       serverName: options.serverName ?? 'selfprov',
       ...(options.t1Ms !== undefined ? { t1Ms: options.t1Ms } : {}),
+      ...(options.sipScheduler ? { scheduler: options.sipScheduler } : {}),
       ...(options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {}),
       ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
       log,

@@ -3,15 +3,21 @@
 // provisioned; the refusals (wrong PIN, unknown id, range exhausted), a hang-up and a
 // CANCEL. Every run: loopback, ephemeral ports, `-m`, `-timeout`, `-trace_err`; the
 // assertions are sipp's exit code and the domain's state. Independent calls run in
-// parallel (each against its own server) to keep the file short in time.
+// parallel (each against its own server) to keep the file short in time. Without sipp
+// every test fails (naming the package to install): a missing peer is never a skip.
 import type { RecordedEvent } from '@selfprov/core';
+import { simulatedScheduler } from '@selfprov/ivr';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { explain, freePort, type Harness, runSipp, SIPP, type SippRun, startHarness } from './harness.support.js';
+import { explain, freePort, type Harness, runSipp, SIPP, SIPP_MISSING, type SippRun, startHarness, startSipp } from './harness.support.js';
 
 const MAC = '001122334455';
-const run = SIPP === undefined ? test.skip : test;
+const run = (name: string, body: () => Promise<void>) =>
+  test(name, async () => {
+    if (SIPP === undefined) assert.unreachable(SIPP_MISSING);
+    await body();
+  });
 
 const sipp = async (h: Harness, scenario: string, mac: string, extra: { notifyPort?: number; transport?: 'u1' | 't1' } = {}) => {
   const localPort = await freePort();
@@ -28,19 +34,17 @@ const sipp = async (h: Harness, scenario: string, mac: string, extra: { notifyPo
 
 /** A phone's scenario, with its resync listener (the Contact it registers) waiting for NOTIFY check-sync. */
 const phoneWithListener = async (h: Harness, scenario: string, mac: string, transport: 'u1' | 't1' = 'u1') => {
-  const notifyPort = await freePort();
-  const listener = runSipp({
+  const listener = await startSipp({
     scenario: 'resync-listener.xml',
     server: { host: '127.0.0.1', port: h.sip.udpPort },
-    localPort: notifyPort,
     transport,
     timeoutS: 40,
   });
-  // sipp needs a moment to bind before the phone registers its port as Contact.
-  await new Promise((r) => setTimeout(r, 300));
-  const phone = await sipp(h, scenario, mac, { notifyPort, transport });
+  // The phone registers the listener's port as its Contact: only once the listener has bound it.
+  await listener.bound;
+  const phone = await sipp(h, scenario, mac, { notifyPort: listener.localPort, transport });
   // A phone that failed never gets provisioned: do not wait for a NOTIFY that will not come.
-  const resync = phone.code === 0 ? await listener : undefined;
+  const resync = phone.code === 0 ? await listener.done : undefined;
   return { phone, resync };
 };
 
@@ -68,7 +72,20 @@ const assertOk = (r: SippRun | undefined, what: string) => {
   assert.is(r.code, 0, `${what}: ${explain(r)}`);
 };
 
+/**
+ * sipp exits as soon as it has sent its last message: the server may not have read it yet. Waits
+ * until the server has ended the SIP call and, when the IVR took it, the IVR its session (its last
+ * event recorded).
+ */
+const callEnded = async (h: Harness, { ivr = true } = {}) => {
+  await h.logged((e) => e.event === 'call_ended', 'call_ended');
+  if (ivr) await h.logged((e) => e.event === 'ivr_call_ended', 'ivr_call_ended');
+};
+
 const assertProvisioned = async (h: Harness, deviceName: string) => {
+  await callEnded(h);
+  // The listener's 200 to the NOTIFY, too, may still be on its way when sipp exits.
+  await h.logged((e) => e.event === 'check_sync_notified' && e.details?.deviceName === deviceName, `check_sync_notified ${deviceName}`);
   const phone = await phoneOf(h, deviceName);
   assert.is(phone?.state, 'provisioned');
   assert.is(phone?.owner, 'alice');
@@ -138,7 +155,13 @@ run('the demo flow provisions the phone: keys as RFC 4733 (PCMU) and as SIP INFO
 });
 
 run('refusals: a wrong PIN three times, an unknown id three times, a hang-up mid-PIN, a CANCEL while ringing', async () => {
-  const servers = await Promise.all([startHarness(), startHarness(), startHarness(), startHarness({ calls: { answerDelayMs: 1500 } })]);
+  const servers = await Promise.all([
+    startHarness(),
+    startHarness(),
+    startHarness(),
+    // It rings until the CANCEL: its SIP clock is simulated and never moved, so the answer cannot overtake it.
+    startHarness({ calls: { answerDelayMs: 1500 }, sipScheduler: simulatedScheduler() }),
+  ]);
   const [wrongPin, unknownId, hangup, cancel] = servers as [Harness, Harness, Harness, Harness];
   try {
     const runs = await Promise.all([
@@ -151,6 +174,7 @@ run('refusals: a wrong PIN three times, an unknown id three times, a hang-up mid
     assertOk(runs[1], 'unknown id');
     assertOk(runs[2], 'hang-up');
     assertOk(runs[3], 'cancel');
+    await Promise.all([callEnded(wrongPin), callEnded(unknownId), callEnded(hangup), callEnded(cancel, { ivr: false })]);
     for (const h of servers) {
       // Nothing was provisioned: the phone keeps its temporary DN, no owner, no resync.
       const phone = await phoneOf(h, `SEP${MAC}`);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type IvrScheduler, systemScheduler } from '@selfprov/ivr';
 import {
   formatVia,
   header,
@@ -59,6 +60,8 @@ export interface StackOptions extends Omit<TransportOptions, 'onMessage' | 'onMa
   readonly advertisedHost: string;
   /** T1 in ms (RFC 3261: 500). */
   readonly t1Ms?: number;
+  /** Where the transactions' timers get time (retransmissions, timeouts, the sweep). Default: real time. */
+  readonly scheduler?: IvrScheduler;
   readonly onRequest: (context: RequestContext) => void;
   /** An ACK matching no INVITE transaction of this layer (the ACK of a 2xx: it belongs to the dialog). */
   readonly onAck: (request: SipRequest, peer: Peer) => void;
@@ -70,6 +73,8 @@ export interface SipStack {
   readonly advertisedHost: string;
   readonly serverName: string;
   readonly t1Ms: number;
+  /** The time the transaction layer runs on (the dialog layer's timers use it too). */
+  readonly scheduler: IvrScheduler;
   /** Sends a request as a client transaction; resolves with the final response, or `undefined` after 64*T1 without one. */
   request(build: (via: SipHeader) => SipRequest, peer: Peer): Promise<SipResponse | undefined>;
   /** A fresh random token (branches after `z9hG4bK`, tags, Call-IDs). */
@@ -79,18 +84,21 @@ export interface SipStack {
   close(): Promise<void>;
 }
 
+/** Cancels a timer of the scheduler. */
+type Cancel = () => void;
+
 interface ServerTransaction {
   response?: SipResponse;
   readonly peer: Peer;
   readonly createdAt: number;
-  retransmit?: NodeJS.Timeout;
+  retransmit?: Cancel;
   acked: boolean;
 }
 
 interface ClientTransaction {
   readonly resolve: (r: SipResponse | undefined) => void;
-  retransmit?: NodeJS.Timeout;
-  timeout: NodeJS.Timeout;
+  retransmit?: Cancel;
+  timeout?: Cancel;
 }
 
 const SUPPORTED_EXTENSIONS = new Set<string>();
@@ -129,6 +137,8 @@ const withReceived = (request: SipRequest, peer: Peer): SipRequest => {
 
 export const createSipStack = async (options: StackOptions): Promise<SipStack> => {
   const t1 = options.t1Ms ?? 500;
+  // Timers of the system scheduler do not keep the process alive.
+  const scheduler = options.scheduler ?? systemScheduler();
   const t2 = t1 * 8;
   const lifetime = t1 * 64;
   const servers = new Map<string, ServerTransaction>();
@@ -159,33 +169,30 @@ export const createSipStack = async (options: StackOptions): Promise<SipStack> =
     );
   };
 
-  const sweep = setInterval(
-    () => {
-      const now = Date.now();
-      for (const [key, t] of servers) {
-        if (now - t.createdAt > lifetime) {
-          if (t.retransmit) clearTimeout(t.retransmit);
-          servers.delete(key);
-        }
+  const sweepEveryMs = Math.max(1000, t1 * 4);
+  const sweep = () => {
+    const now = scheduler.now();
+    for (const [key, t] of servers) {
+      if (now - t.createdAt > lifetime) {
+        t.retransmit?.();
+        servers.delete(key);
       }
-      for (const [key, t] of rejectedInvites) if (now - t.createdAt > lifetime) rejectedInvites.delete(key);
-    },
-    Math.max(1000, t1 * 4),
-  );
-  sweep.unref();
+    }
+    for (const [key, t] of rejectedInvites) if (now - t.createdAt > lifetime) rejectedInvites.delete(key);
+    cancelSweep = scheduler.schedule(sweepEveryMs, sweep);
+  };
+  let cancelSweep = scheduler.schedule(sweepEveryMs, sweep);
 
   const retransmitFinal = (t: ServerTransaction, response: SipResponse) => {
     // RFC 3261 section 17.2.1: a final non-2xx INVITE answer over UDP is repeated until the ACK.
     let interval = t1;
     const again = () => {
-      if (t.acked || Date.now() - t.createdAt > lifetime) return;
+      if (t.acked || scheduler.now() - t.createdAt > lifetime) return;
       send(response, t.peer);
       interval = Math.min(interval * 2, t2);
-      t.retransmit = setTimeout(again, interval);
-      t.retransmit.unref();
+      t.retransmit = scheduler.schedule(interval, again);
     };
-    t.retransmit = setTimeout(again, interval);
-    t.retransmit.unref();
+    t.retransmit = scheduler.schedule(interval, again);
   };
 
   const preCheck = (request: SipRequest): { status: number; extras: ResponseExtras } | undefined => {
@@ -214,7 +221,7 @@ export const createSipStack = async (options: StackOptions): Promise<SipStack> =
       const t = servers.get(key) ?? rejectedInvites.get(ackKey(request));
       if (t?.response && t.response.status >= 300) {
         t.acked = true;
-        if (t.retransmit) clearTimeout(t.retransmit);
+        t.retransmit?.();
         return;
       }
       options.onAck(request, peer);
@@ -227,7 +234,7 @@ export const createSipStack = async (options: StackOptions): Promise<SipStack> =
       else if (request.method === 'INVITE') send(responseTo(request, 100, { headers: [serverHeader] }), peer);
       return;
     }
-    const t: ServerTransaction = { peer, createdAt: Date.now(), acked: false };
+    const t: ServerTransaction = { peer, createdAt: scheduler.now(), acked: false };
     servers.set(key, t);
     const context: RequestContext = {
       request,
@@ -266,10 +273,10 @@ export const createSipStack = async (options: StackOptions): Promise<SipStack> =
     const branch = topBranch(response);
     const c = branch === undefined ? undefined : clients.get(branch);
     if (c === undefined) return; // a stray or late answer (e.g. a retransmitted 200 after the transaction ended)
-    if (c.retransmit) clearTimeout(c.retransmit);
+    c.retransmit?.();
     c.retransmit = undefined;
     if (response.status >= 200 && branch !== undefined) {
-      clearTimeout(c.timeout);
+      c.timeout?.();
       clients.delete(branch);
       c.resolve(response);
     }
@@ -287,6 +294,7 @@ export const createSipStack = async (options: StackOptions): Promise<SipStack> =
     advertisedHost: options.advertisedHost,
     serverName: options.serverName,
     t1Ms: t1,
+    scheduler,
     token,
     transactions: () => servers.size,
     request: (build, peer) =>
@@ -298,15 +306,12 @@ export const createSipStack = async (options: StackOptions): Promise<SipStack> =
           value: `SIP/2.0/${peer.transport} ${uriHost(options.advertisedHost)}:${port};branch=${branch};rport`,
         };
         const message = build(via);
-        const c: ClientTransaction = {
-          resolve,
-          timeout: setTimeout(() => {
-            if (c.retransmit) clearTimeout(c.retransmit);
-            clients.delete(branch);
-            resolve(undefined);
-          }, lifetime),
-        };
-        c.timeout.unref();
+        const c: ClientTransaction = { resolve };
+        c.timeout = scheduler.schedule(lifetime, () => {
+          c.retransmit?.();
+          clients.delete(branch);
+          resolve(undefined);
+        });
         clients.set(branch, c);
         ready.send(message, peer);
         if (peer.transport === 'UDP') {
@@ -315,21 +320,19 @@ export const createSipStack = async (options: StackOptions): Promise<SipStack> =
             if (!clients.has(branch)) return;
             ready.send(message, peer);
             interval = Math.min(interval * 2, t2);
-            c.retransmit = setTimeout(again, interval);
-            c.retransmit.unref();
+            c.retransmit = scheduler.schedule(interval, again);
           };
-          c.retransmit = setTimeout(again, interval);
-          c.retransmit.unref();
+          c.retransmit = scheduler.schedule(interval, again);
         }
       }),
     close: async () => {
-      clearInterval(sweep);
-      for (const t of servers.values()) if (t.retransmit) clearTimeout(t.retransmit);
+      cancelSweep();
+      for (const t of servers.values()) t.retransmit?.();
       servers.clear();
       rejectedInvites.clear();
       for (const c of clients.values()) {
-        if (c.retransmit) clearTimeout(c.retransmit);
-        clearTimeout(c.timeout);
+        c.retransmit?.();
+        c.timeout?.();
         c.resolve(undefined);
       }
       clients.clear();

@@ -16,6 +16,9 @@ const contract = defineEventStoreContract('sqlite (file)', {
   breakStore: async (store) => {
     (store as SqliteEventStore).database.close();
   },
+  // Per operation, and for each awaited delivery: only turns a hang into a failure (a loaded machine
+  // shares its cores with other suites).
+  timeoutMs: 30_000,
 });
 contract.after(() => tmp.remove());
 contract.run();

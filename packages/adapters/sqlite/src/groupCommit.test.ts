@@ -3,6 +3,7 @@
  * each in its own savepoint, and are acknowledged only after that commit.
  */
 import type { AppendResult, NewEvent, StoreError } from '@selfprov/core';
+import { withTimeout } from '@selfprov/core/testkit';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
@@ -221,7 +222,8 @@ test('subscribers are woken once a group commits, and see its events in position
   });
   await sub.caughtUp;
   await Promise.all(Array.from({ length: 20 }, (_, i) => store.append(`s-${i}`, 'no_stream', [ev('Tick')])()));
-  await all;
+  // A generous deadline: a lost wake-up fails here instead of hanging the run.
+  await withTimeout(all, 30_000, 'the 20 events delivered');
   assert.equal(
     seen,
     Array.from({ length: 20 }, (_, i) => i + 1),

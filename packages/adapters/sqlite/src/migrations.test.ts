@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
@@ -119,10 +119,12 @@ test('a file from a NEWER schema version is refused, not touched', () => {
 
 test('a file that is not a database is refused with store_unavailable', () => {
   const path = tmp.file('garbage.db');
-  writeFileSync(path, 'this is not a SQLite database, just text that is long enough to have a header'.repeat(20));
+  const text = 'this is not a SQLite database, just text that is long enough to have a header'.repeat(20);
+  writeFileSync(path, text);
   const r = openSqliteEventStore({ path });
   assert.ok(E.isLeft(r) && r.left.code === 'store_unavailable');
   assert.throws(() => createSqliteEventStore({ path }), /not a database/);
+  assert.is(readFileSync(path, 'utf8'), text, 'the file is left as it was');
 });
 
 test('a path that is a directory, or under a file, is refused with store_unavailable', () => {

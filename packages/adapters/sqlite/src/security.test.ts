@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { CredentialStore, KeyStore, ThrottleStore } from '@selfprov/core';
 import { defineCredentialStoreContract, defineKeyStoreContract, defineThrottleStoreContract } from '@selfprov/core/testkit';
+import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSqliteEventStore, type SqliteEventStore, sqliteSecurityStores } from './index.js';
+import { migrateSchema } from './schema.js';
 import { tempDir } from './test/files.js';
 
 // The three security contracts against real files: each test gets a new file, closed after it.
@@ -128,10 +130,38 @@ test('a database without the tables fails with typed errors whose messages quote
 });
 
 test('the tables are created by migrations 3-5 on an existing file', async () => {
+  // A file as a release before the security stores left it: events and checkpoints only (version 2).
   const path = tmp.file('tables.db');
+  const old = new Database(path);
+  old.pragma('journal_mode = WAL');
+  assert.ok(E.isRight(migrateSchema(old, '2026-01-01T00:00:00.000Z', 2)));
+  const tablesOf = (db: Database.Database) =>
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+  const security = ['credentials', 'erased_subjects', 'personal_data_keys', 'throttle_attempts'];
+  assert.equal(
+    tablesOf(old).filter((t) => security.includes(t)),
+    [],
+    'none of them before',
+  );
+  old.close();
   const store = createSqliteEventStore({ path });
-  const tables = store.database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-  for (const name of ['credentials', 'throttle_attempts', 'personal_data_keys', 'erased_subjects']) assert.ok(tables.includes(name), name);
+  assert.equal(
+    tablesOf(store.database).filter((t) => security.includes(t)),
+    security,
+  );
+  const applied = store.database
+    .prepare('SELECT version, name FROM schema_migrations WHERE version BETWEEN 3 AND 5 ORDER BY version')
+    .all();
+  assert.equal(applied, [
+    { version: 3, name: 'credentials' },
+    { version: 4, name: 'throttle attempts' },
+    { version: 5, name: 'personal data keys' },
+  ]);
+  // And they work: a key is created and found again.
+  const { keys } = sqliteSecurityStores(store);
+  const key = unwrap(await keys.keyFor('alice', true)());
+  assert.ok(key !== undefined && key.length > 0);
+  assert.equal(Array.from(unwrap(await keys.keyFor('alice', false)()) ?? []), Array.from(key ?? []));
   await store.close();
 });
 

@@ -7,6 +7,7 @@ import {
   sequentialIds,
   systemRuntime,
 } from '@selfprov/core';
+import { withTimeout } from '@selfprov/core/testkit';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
@@ -31,13 +32,29 @@ const left = <A>(r: E.Either<StoreError, A>, what = 'operation'): StoreError => 
   if (E.isRight(r)) assert.unreachable(`${what} should have failed`);
   return (r as E.Left<StoreError>).left;
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const eventually = async (check: () => boolean, what: string) => {
-  for (let i = 0; i < 500; i++) {
-    if (check()) return;
-    await sleep(10);
-  }
-  assert.unreachable(`timed out waiting for ${what}`);
+/** A generous deadline for what must happen: it turns a hang into a failure, it measures nothing. */
+const DEADLINE_MS = 30_000;
+/** Collects what a callback receives; `until(n)` resolves once `n` items arrived (or fails at the deadline). */
+const watch = <T>() => {
+  const items: T[] = [];
+  const waiters = new Set<{ n: number; resolve: () => void }>();
+  return {
+    items,
+    push: (item: T) => {
+      items.push(item);
+      for (const w of [...waiters])
+        if (items.length >= w.n) {
+          waiters.delete(w);
+          w.resolve();
+        }
+    },
+    until: (n: number, what: string) =>
+      withTimeout(
+        new Promise<void>((resolve) => (items.length >= n ? resolve() : void waiters.add({ n, resolve }))),
+        DEADLINE_MS,
+        `waiting for ${what} (${items.length} of ${n} so far)`,
+      ),
+  };
 };
 
 test.after(() => tmp.remove());
@@ -176,38 +193,65 @@ test('another connection holding the write lock past the busy timeout gives a re
 
 test('a subscription sees another connection’s appends by polling, and its own process’s at once', async () => {
   const path = tmp.file('two-connections.db');
+  // Polls every 20 ms: how another connection's appends are found.
   const reader = createSqliteEventStore({ path, pollIntervalMs: 20 });
+  // Polls once in ten minutes: within the deadline, only the wake-up by its own append can deliver.
+  const own = createSqliteEventStore({ path, pollIntervalMs: 600_000 });
   const writer = createSqliteEventStore({ path });
-  right(await writer.append('cluster-1', 'no_stream', [ev('ClusterCreated')])());
-  const seen: RecordedEvent[] = [];
-  const errors: StoreError[] = [];
-  const sub = reader.subscribe({ onEvent: (e) => void seen.push(e), onError: (e) => void errors.push(e) });
-  await sub.caughtUp;
-  assert.is(seen.length, 1);
-  right(await writer.append('cluster-1', 0, [ev('ServiceActivated'), ev('AutoRegistrationEnabled')])());
-  await eventually(() => seen.length === 3, 'the other connection’s events');
-  right(await reader.append('cluster-1', 2, [ev('RangeSet')])());
-  await eventually(() => seen.length === 4, 'the own event');
-  assert.equal(
-    seen.map((e) => e.globalPosition),
-    [1, 2, 3, 4],
-  );
-  await sub.close();
-  assert.equal(errors, []);
-  await writer.close();
-  await reader.close();
+  const seen = watch<RecordedEvent>();
+  const ownSeen = watch<RecordedEvent>();
+  const errors = watch<StoreError>();
+  const subs: { close(): Promise<void> }[] = [];
+  try {
+    right(await writer.append('cluster-1', 'no_stream', [ev('ClusterCreated')])());
+    const sub = reader.subscribe({ onEvent: (e) => seen.push(e), onError: (e) => errors.push(e) });
+    subs.push(sub);
+    await sub.caughtUp;
+    assert.is(seen.items.length, 1);
+    right(await writer.append('cluster-1', 0, [ev('ServiceActivated'), ev('AutoRegistrationEnabled')])());
+    await seen.until(3, 'the other connection’s events, by polling');
+
+    const ownSub = own.subscribe({ onEvent: (e) => ownSeen.push(e), onError: (e) => errors.push(e) });
+    subs.push(ownSub);
+    await ownSub.caughtUp;
+    assert.is(ownSeen.items.length, 3);
+    right(await own.append('cluster-1', 2, [ev('RangeSet')])());
+    await ownSeen.until(4, 'the own event, without waiting for a poll');
+    await seen.until(4, 'the own event of the other store, by polling');
+    for (const events of [seen.items, ownSeen.items])
+      assert.equal(
+        events.map((e) => [e.globalPosition, e.type]),
+        [
+          [1, 'ClusterCreated'],
+          [2, 'ServiceActivated'],
+          [3, 'AutoRegistrationEnabled'],
+          [4, 'RangeSet'],
+        ],
+      );
+  } finally {
+    // Also on failure: the ten-minute poll timer must not keep the test process alive.
+    for (const sub of subs) await sub.close();
+    await writer.close();
+    await own.close();
+    await reader.close();
+  }
+  assert.equal(errors.items, []);
 });
 
 test('a subscription ends with store_unavailable when the connection is closed underneath it', async () => {
   const store = fresh({ pollIntervalMs: 10 });
   right(await store.append('s', 'no_stream', [ev('A')])());
-  const errors: StoreError[] = [];
-  const sub = store.subscribe({ onEvent: () => undefined, onError: (e) => void errors.push(e) });
+  const errors = watch<StoreError>();
+  const sub = store.subscribe({ onEvent: () => undefined, onError: (e) => errors.push(e) });
   await sub.caughtUp;
   store.database.close();
-  await eventually(() => errors.length === 1, 'the error');
-  assert.is(errors[0]?.code, 'store_unavailable');
+  await errors.until(1, 'the error');
   await sub.close();
+  // The subscription stopped at its first error: closed (its loop awaited), it reported only that one.
+  assert.equal(
+    errors.items.map((e) => [e.code, e._tag === 'StoreUnavailable' && e.retryable]),
+    [['store_unavailable', false]],
+  );
   await store.close();
 });
 

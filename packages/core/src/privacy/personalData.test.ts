@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createMemoryEventStore, systemRuntime } from '../index.js';
+import { createMemoryEventStore, type EventStore, systemRuntime } from '../index.js';
 import { defineEventStoreContract, testEvent } from '../testkit/index.js';
 import { aesGcmCipher } from './cipher.js';
 import { ERASED, withPersonalDataProtection } from './personalData.js';
@@ -60,8 +60,15 @@ test('events without personal data pass through unchanged', async () => {
 });
 
 // The wrapped store still honours the whole EventStore contract.
+const underlying = new WeakMap<EventStore, ReturnType<typeof createMemoryEventStore>>();
 defineEventStoreContract('memory + personal data protection', {
-  create: async () => setup().store,
+  create: async () => {
+    const { raw, store } = setup();
+    underlying.set(store, raw);
+    return store;
+  },
+  // An outage of the wrapped store must come through the wrapper as the same typed error.
+  breakStore: async (store) => underlying.get(store)?.simulateOutage(true),
 }).run();
 
 test.run();

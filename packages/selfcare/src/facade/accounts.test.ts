@@ -32,7 +32,7 @@ test('with DefaultCUPMPassword set, a new self-care account logs in with the def
   assert.ok(await ok(f.sc.login({ userId: 'sam', password: 'Welcome-2026' })));
   // A non-self-care account gets no password.
   await ok(f.sc.admin.createAccount(f.admin, { userId: 'olga', domain: 'Sales', roles: ['Ordering'] }));
-  assert.not.ok(f.credentials.has('olga', 'password'));
+  assert.not.ok(await f.hasSecret('olga', 'password'));
 });
 
 test('DefaultCUPMPassword cannot be enabled without data; its data goes through the policy', async () => {
@@ -91,19 +91,43 @@ test('lockout after three failures, for the policy duration', async () => {
   assert.is(locked.code, 'account_locked');
   assert.equal(locked.details, { until: '2026-03-01T08:30:00.000Z' });
   assert.is((await failure(f.sc.login({ userId: 'alice', password: PASSWORD }))).code, 'account_locked');
-  // What the credentials port reports is recorded in the account stream, as facts.
+  // What the credentials port reports is recorded in the account stream, as facts: the fixture's
+  // password and login, the three failures and the lockout, then the refusal of the right password
+  // while locked (the core module's events, packages/core/src/domain/credentials/operations.ts).
   const audit = (await f.log())
     .filter((e) => e.streamId === 'selfcare-account-alice' && e.type.startsWith('Credential'))
     .map((e) => e.type);
   assert.equal(audit, [
     'CredentialSet',
+    'CredentialVerified',
     'CredentialVerificationFailed',
     'CredentialVerificationFailed',
     'CredentialVerificationFailed',
     'CredentialLockedOut',
+    'CredentialVerificationRefused',
   ]);
   f.clock.advance(30 * 60_000);
   assert.ok(await ok(f.sc.login({ userId: 'alice', password: PASSWORD })));
+});
+
+test('failed logins are throttled per caller (deviceKey) across accounts, for the throttle window', async () => {
+  const f = await fixture();
+  // The core module's default: 10 failures per caller per 15 minutes (packages/core/src/domain/credentials/codecs.ts).
+  for (const userId of ['carol', 'dan', 'erin', 'finn', 'gus']) {
+    await ok(f.sc.admin.createAccount(f.admin, { userId, domain: 'Default', roles: ['SelfCareUser'] }));
+    await ok(f.sc.admin.setPassword(f.admin, { userId, password: PASSWORD }));
+    // Two failures each: below every account's lockout threshold.
+    for (const n of [1, 2])
+      assert.is((await failure(f.sc.login({ userId, password: `wrong-${n}`, deviceKey: 'ip:203.0.113.7' }))).code, 'invalid_credentials');
+  }
+  const throttled = await failure(f.sc.login({ userId: 'alice', password: PASSWORD, deviceKey: 'ip:203.0.113.7' }));
+  assert.equal([throttled.code, throttled.field], ['login_throttled', 'password']);
+  const last = (await f.log()).at(-1);
+  assert.equal([last?.type, last?.data], ['LoginFailed', { userId: 'alice', reason: 'throttled', lockedUntil: null }]);
+  // Another caller is not throttled; the first one is again once the window has passed.
+  assert.ok(await ok(f.sc.login({ userId: 'alice', password: PASSWORD, deviceKey: 'ip:198.51.100.1' })));
+  f.clock.advance(15 * 60_000);
+  assert.ok(await ok(f.sc.login({ userId: 'alice', password: PASSWORD, deviceKey: 'ip:203.0.113.7' })));
 });
 
 test('sessions expire: authenticate and every command refuse an expired session, appending nothing', async () => {

@@ -7,13 +7,18 @@ const BOBS = 'SEP0A0B0C0D0E0F';
 
 type F = Awaited<ReturnType<typeof fixture>>;
 
-/** The command is refused with `code` naming `field`, and nothing is appended. */
-const refusedWith = async (f: F, task: () => Promise<unknown>, code: string, field?: string) => {
+/**
+ * The command is refused with `code` naming `field`, and nothing is appended but the
+ * `audited` events, each as `<streamId> <type>` (the credentials port's facts, e.g. the
+ * check of the current password that came before the refusal).
+ */
+const refusedWith = async (f: F, task: () => Promise<unknown>, code: string, field?: string, audited: readonly string[] = []) => {
   const before = (await f.log()).length;
   const e = (await task()) as { code: string; field?: string };
   assert.is(e.code, code, JSON.stringify(e));
   if (field !== undefined) assert.is(e.field, field, JSON.stringify(e));
-  assert.is((await f.log()).length, before, 'nothing appended');
+  const appended = (await f.log()).slice(before).map((ev) => `${ev.streamId} ${ev.type}`);
+  assert.equal(appended, audited, audited.length === 0 ? 'nothing appended' : 'only the audit facts appended');
 };
 
 test('phone settings: every feature, seen in the carousel', async () => {
@@ -204,12 +209,22 @@ test('user settings: password with the current one, policy and history; other se
     () => failure(u.changePassword(f.alice, { currentPassword: 'Selfcare!2026', newPassword: 'short' })),
     'password_too_short',
     'newPassword',
+    // The core module records the successful check of the current password (CredentialVerified); nothing is set.
+    ['selfcare-account-alice CredentialVerified'],
   );
+  for (const [newPassword, code] of [
+    ['Anders-Pass-2026', 'password_contains_name'], // alice's last name
+    ['password123', 'password_blocklisted'],
+  ] as const)
+    await refusedWith(f, () => failure(u.changePassword(f.alice, { currentPassword: 'Selfcare!2026', newPassword })), code, 'newPassword', [
+      'selfcare-account-alice CredentialVerified',
+    ]);
   await refusedWith(
     f,
     () => failure(u.changePassword(f.alice, { currentPassword: 'Selfcare!2026', newPassword: 'Selfcare!2026' })),
     'credential_reused',
     'newPassword',
+    ['selfcare-account-alice CredentialVerified'],
   );
   await ok(u.changePassword(f.alice, { currentPassword: 'Selfcare!2026', newPassword: 'Another-Pass-77' }));
   assert.ok(await ok(f.sc.login({ userId: 'alice', password: 'Another-Pass-77' })));
@@ -227,12 +242,19 @@ test('user settings: phone PIN and voicemail PIN are separate, with trivial-PIN 
   const u = f.sc.user;
   await ok(u.changePhonePin(f.alice, { pin: '73915824' }));
   await ok(u.changeVoicemailPin(f.alice, { pin: '73915824' }));
-  assert.ok(f.credentials.has('alice', 'pin') && f.credentials.has('alice', 'voicemail-pin'));
+  assert.ok((await f.hasSecret('alice', 'pin')) && (await f.hasSecret('alice', 'voicemail-pin')));
+  // Stored as the core module verifies it: the new PIN opens, another does not.
+  const check = async (secret: string) =>
+    (await ok(f.credentials.verify({ subject: 'alice', kind: 'pin', secret, deviceKey: 'test' }))).result;
+  assert.is(await check('73915824'), 'verified');
+  assert.is(await check('51739264'), 'wrong_secret');
   const trivial: [string, string][] = [
     ['11123456', 'pin_repeated_digit'],
     ['12345678', 'pin_sequential'],
     ['40814081', 'pin_repeated_group'],
     ['38200147', 'pin_contains_extension'], // contains the extension 2001
+    ['147258369', 'pin_keypad_line'], // the keypad's three columns
+    ['13579246', 'pin_blocklisted'],
     ['1234', 'pin_too_short'],
     ['12ab5678', 'pin_not_digits'],
   ];
@@ -329,7 +351,7 @@ test('hidden features are refused by the commands, naming the feature', async ()
     assert.is((await f.log()).length, before);
   }
   // The hidden PIN was not changed behind the refusal.
-  assert.not.ok(f.credentials.has('alice', 'pin'));
+  assert.not.ok(await f.hasSecret('alice', 'pin'));
   // Visible features still work, and the view lists what is shown.
   await ok(f.sc.phone.setSpeedDials(f.alice, { deviceName: PHONE, speedDials: [{ number: '1' }] }));
   await ok(f.sc.line.setCallerId(f.alice, { deviceName: PHONE, lineIndex: 1, presentation: 'restricted' }));

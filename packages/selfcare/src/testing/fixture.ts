@@ -1,16 +1,29 @@
-import { createMemoryEventStore, manualClock, type RecordedEvent, type Runtime, sequentialIds, systemRuntime } from '@selfprov/core';
+import {
+  createMemoryCredentialStore,
+  createMemoryEventStore,
+  createMemoryThrottleStore,
+  manualClock,
+  type RecordedEvent,
+  type Runtime,
+  sequentialIds,
+  systemRuntime,
+} from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { createSelfCare, type SelfCareOptions } from '../facade/selfCare.js';
-import { createMemoryCredentials } from '../ports/credentials.js';
+import { bindSelfCareCredentials } from '../ports/coreCredentials.js';
+import type { SecretKind } from '../ports/credentials.js';
 import { createMemoryPhoneDirectory, type MemoryDirectoryEntry } from '../ports/phoneDirectory.js';
 import { administrator, type UserPrincipal } from '../shared/principal.js';
+import { cheapHasher } from './hasher.js';
 
 /**
  * Test support (not exported by the package): a self-care facade over the
- * in-memory store, a manual clock, the in-memory phone directory and
- * credentials, seeded like the demo (domain `Default` with self-care on,
- * alice and bob with self-care accounts and a password).
+ * in-memory store, a manual clock, the in-memory phone directory and the real
+ * core credentials module (packages/core/src/domain/credentials/: its policy,
+ * rules, lockout and throttling, in-memory credential and throttle stores, a
+ * cheap scrypt hasher), seeded like the demo (domain `Default` with self-care
+ * on, alice and bob with self-care accounts and a password).
  */
 
 /** The right value of an operation, or a thrown error naming the code (for test set-up steps). */
@@ -68,7 +81,9 @@ export const fixture = async (o: FixtureOptions = {}) => {
   const runtime: Runtime = { ...systemRuntime(), clock, ids: sequentialIds() };
   const store = createMemoryEventStore(runtime);
   const phones = createMemoryPhoneDirectory(demoDevices);
-  const credentials = createMemoryCredentials({ clock, random: runtime.random });
+  const credentialStore = createMemoryCredentialStore();
+  const throttle = createMemoryThrottleStore();
+  const credentials = bindSelfCareCredentials({ store: credentialStore, throttle, hasher: cheapHasher(), clock });
   const sc = createSelfCare({ store, runtime, phones, credentials, ...o.options });
   const admin = administrator('admin');
   const forUser = (userId: string) => administrator('admin', userId);
@@ -81,7 +96,10 @@ export const fixture = async (o: FixtureOptions = {}) => {
     const session = await ok(sc.login({ userId, password }));
     return ok(sc.authenticate(session.token));
   };
-  const base = { clock, runtime, store, phones, credentials, sc, admin, forUser, log, loginAs };
+  /** True when the credential store holds a secret of this kind for the subject. */
+  const hasSecret = async (subject: string, kind: SecretKind): Promise<boolean> =>
+    (await ok(credentialStore.load(subject, kind))) !== undefined;
+  const base = { clock, runtime, store, phones, credentialStore, throttle, credentials, sc, admin, forUser, log, loginAs, hasSecret };
   if (o.seed === false) return { ...base, alice: undefined as unknown as UserPrincipal, bob: undefined as unknown as UserPrincipal };
   await ok(sc.admin.createDomain(admin, { domain: 'Default', createSelfCareAccounts: true }));
   for (const [userId, firstName, lastName] of [

@@ -73,11 +73,13 @@ export interface SimulatedServer extends KurrentDbClientLike {
   simulateOutage(down: boolean): void;
   /** Options passed to each appendToStream call, in order. */
   readonly appendOptionsSeen: AppendToStreamOptions[];
-  readonly calls: { appendToStream: number; multiStreamAppend: number; appendRecords: number; readAll: number };
+  readonly calls: { appendToStream: number; multiStreamAppend: number; appendRecords: number; readAll: number; subscribeToAll: number };
   /** Positions of every record (system ones included). */
   positions(): number[];
   /** Open `subscribeToAll` subscriptions. */
   liveSubscribers(): number;
+  /** Resolves as soon as exactly `n` `subscribeToAll` subscriptions are open (at once if they already are): await it, never poll. */
+  untilLiveSubscribers(n: number): Promise<void>;
   readonly disposed: boolean;
 }
 
@@ -93,7 +95,16 @@ export const createSimulatedServer = (options: SimulatedServerOptions = {}): Sim
   const maxAppendSize = options.maxAppendSize ?? 4 * 1024 * 1024;
   const systemEvery = options.systemEventEvery ?? 3;
   const appendOptionsSeen: AppendToStreamOptions[] = [];
-  const calls = { appendToStream: 0, multiStreamAppend: 0, appendRecords: 0, readAll: 0 };
+  const calls = { appendToStream: 0, multiStreamAppend: 0, appendRecords: 0, readAll: 0, subscribeToAll: 0 };
+  const liveWaiters = new Set<{ readonly n: number; readonly resolve: () => void }>();
+  /** Called after every change of `live`. */
+  const liveChanged = () => {
+    for (const w of [...liveWaiters])
+      if (live.size === w.n) {
+        liveWaiters.delete(w);
+        w.resolve();
+      }
+  };
   let next = 4096; // the log starts with the server's own records
   let appends = 0;
   let down = false;
@@ -181,6 +192,11 @@ export const createSimulatedServer = (options: SimulatedServerOptions = {}): Sim
     },
     positions: () => log.map((r) => r.position),
     liveSubscribers: () => live.size,
+    untilLiveSubscribers: (n) =>
+      new Promise<void>((resolve) => {
+        liveWaiters.add({ n, resolve });
+        liveChanged();
+      }),
 
     appendToStream: async (streamName, events, appendOptions = {}) => {
       calls.appendToStream += 1;
@@ -323,12 +339,17 @@ export const createSimulatedServer = (options: SimulatedServerOptions = {}): Sim
     },
 
     subscribeToAll: (_o?: SubscribeToAllOptions): LiveSubscriptionLike => {
+      calls.subscribeToAll += 1;
       const emitter = new EventEmitter();
       if (down || disposed) setImmediate(() => emitter.emit('error', new UnavailableError(undefined, 'simulated outage')));
-      else live.add(emitter);
+      else {
+        live.add(emitter);
+        liveChanged();
+      }
       return Object.assign(emitter, {
         unsubscribe: async () => {
           live.delete(emitter);
+          liveChanged();
           emitter.emit('close');
         },
       });
@@ -338,6 +359,7 @@ export const createSimulatedServer = (options: SimulatedServerOptions = {}): Sim
       disposed = true;
       for (const s of live) s.emit('close');
       live.clear();
+      liveChanged();
     },
   };
 };

@@ -10,12 +10,16 @@ export interface Child {
   readonly lines: string[];
   /** Resolves once the process has exited AND its output is fully read. */
   readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-  /** Resolves when a stdout line satisfies `predicate`; rejects if the process ends first or after `timeoutMs`. */
+  /** Resolves when a stdout line satisfies `predicate`; rejects if the process ends first or after `timeoutMs` (default 60 s). */
   waitFor(predicate: (line: string) => boolean, timeoutMs?: number): Promise<string>;
 }
 
-/** Runs `script` (a path relative to this folder's parent, e.g. `test/raceWorker.ts`) like the workspace runs tests. */
-export const spawnScript = (script: string, args: readonly string[], limitMs = 60_000): Child => {
+/**
+ * Runs `script` (a path relative to this folder's parent, e.g. `test/raceWorker.ts`) like the workspace runs tests.
+ * `limitMs` only stops a runaway child (it is killed, and the test fails on its exit): generous, since
+ * several children share a loaded machine's cores.
+ */
+export const spawnScript = (script: string, args: readonly string[], limitMs = 5 * 60_000): Child => {
   const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
   const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, path, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: string[] = [];
@@ -45,7 +49,9 @@ export const spawnScript = (script: string, args: readonly string[], limitMs = 6
       resolve({ code, signal, stderr });
     });
   });
-  const waitFor = (predicate: (line: string) => boolean, timeoutMs = 20_000) =>
+  // The default deadline turns a hang into a failure; it measures nothing (a loaded machine starts
+  // several TypeScript children slowly).
+  const waitFor = (predicate: (line: string) => boolean, timeoutMs = 60_000) =>
     new Promise<string>((resolve, reject) => {
       let seen = 0;
       const check = () => {

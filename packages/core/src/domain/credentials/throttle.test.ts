@@ -1,13 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultThrottlePolicy, type ThrottlePolicy } from './codecs.js';
+import { defaultCredentialPolicy, defaultThrottlePolicy, type ThrottlePolicy } from './codecs.js';
 import { fails, goodPins, MINUTE, ok, setup } from './harness.testsupport.js';
 import { setCredential, verifyPin } from './operations.js';
 
 const WRONG = '00000000';
 
-/** Users u0..u(n-1), each with goodPins[i] as PIN. */
-const withUsers = async (n: number, policy: ThrottlePolicy) => {
+/** Users u0..u(n-1), each with goodPins[i] as PIN; no `policy`: the module's default throttle policy. */
+const withUsers = async (n: number, policy?: ThrottlePolicy) => {
   const h = setup(policy);
   for (let i = 0; i < n; i++) {
     await ok(setCredential(h.deps, { subject: `u${i}`, kind: 'pin', secret: goodPins[i] as string, by: 'administrator' }));
@@ -16,8 +16,46 @@ const withUsers = async (n: number, policy: ThrottlePolicy) => {
   return { ...h, attempt };
 };
 
-test('the documented defaults: 10 failures per device and 100 overall, per 15 minutes', () => {
-  assert.equal(defaultThrottlePolicy, { deviceMaxFailures: 10, deviceWindowMinutes: 15, globalMaxFailures: 100, globalWindowMinutes: 15 });
+// The defaults, by what they do: `setup()` gives the module no throttle policy, so it applies its default,
+// and every number below is read from `defaultThrottlePolicy`.
+const PER_ACCOUNT = defaultCredentialPolicy.lockoutThreshold - 1; // failures an account takes without locking
+
+test('default device limit: that many failures from one device are each checked; the next attempt is refused until the window passes', async () => {
+  const { deviceMaxFailures: n, deviceWindowMinutes } = defaultThrottlePolicy;
+  assert.ok(n > 0 && n < defaultThrottlePolicy.globalMaxFailures, 'a device limit that the global one does not hide');
+  const accounts = Math.ceil(n / PER_ACCOUNT);
+  const spare = accounts; // never fails: its successes show when the device is (not) throttled
+  assert.ok(spare < goodPins.length, 'enough test accounts');
+  const { attempt, clock } = await withUsers(accounts + 1);
+  const fail = (i: number) => attempt(Math.floor(i / PER_ACCOUNT), WRONG, 'SEPGUESS');
+  for (let i = 0; i < n - 1; i++) assert.is((await fail(i)).outcome, 'credential_invalid', `failure ${i + 1}`);
+  assert.is((await attempt(spare, goodPins[spare] as string, 'SEPGUESS')).outcome, 'verified', `after ${n - 1} failures: not throttled`);
+  assert.is((await fail(n - 1)).outcome, 'credential_invalid', `failure ${n}: still checked`);
+  assert.is((await attempt(spare, goodPins[spare] as string, 'SEPGUESS')).outcome, 'throttled_device', `after ${n} failures`);
+  assert.is((await attempt(spare, goodPins[spare] as string, 'SEPOTHER')).outcome, 'verified', 'another device is not throttled');
+  clock.advance(deviceWindowMinutes * MINUTE - 1);
+  assert.is((await attempt(spare, goodPins[spare] as string, 'SEPGUESS')).outcome, 'throttled_device', 'just before the window has passed');
+  clock.advance(1);
+  assert.is((await attempt(spare, goodPins[spare] as string, 'SEPGUESS')).outcome, 'verified', 'the window has passed');
+});
+
+test('default global limit: that many failures across devices are each checked; the next attempt, from any device, is refused until the window passes', async () => {
+  const { globalMaxFailures: n, globalWindowMinutes, deviceMaxFailures } = defaultThrottlePolicy;
+  assert.ok(n > 0);
+  const { attempt, deps, clock } = await withUsers(1);
+  // Probing subjects without a credential costs the slots a wrong secret costs, and needs no hashing.
+  // Spread over devices that each stay below their own limit.
+  const perDevice = Math.max(1, deviceMaxFailures - 1);
+  const probe = async (i: number) =>
+    (await ok(verifyPin(deps, { subject: `ghost${i}`, secret: WRONG, device: `SEPBOT${Math.floor(i / perDevice)}` }))).outcome;
+  for (let i = 0; i < n - 1; i++) assert.is(await probe(i), 'credential_not_set', `failure ${i + 1}`);
+  assert.is((await attempt(0, goodPins[0] as string, 'SEPFRESH')).outcome, 'verified', `after ${n - 1} failures: not throttled`);
+  assert.is(await probe(n - 1), 'credential_not_set', `failure ${n}: still checked`);
+  assert.is((await attempt(0, goodPins[0] as string, 'SEPFRESH')).outcome, 'throttled_global', `after ${n} failures, from a fresh device`);
+  clock.advance(globalWindowMinutes * MINUTE - 1);
+  assert.is((await attempt(0, goodPins[0] as string, 'SEPFRESH')).outcome, 'throttled_global', 'just before the window has passed');
+  clock.advance(1);
+  assert.is((await attempt(0, goodPins[0] as string, 'SEPFRESH')).outcome, 'verified', 'the window has passed');
 });
 
 test('per device: spreading guesses over many accounts hits the device limit; other devices are unaffected', async () => {
