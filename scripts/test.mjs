@@ -72,7 +72,12 @@ const onPath = (command) =>
       return false;
     }
   });
-const missing = systemPackages.filter((p) => !onPath(p.provides));
+// The browser tests use SELFPROV_CHROMIUM when set (packages/adapters/http/src/browser.test.ts): then that one must exist.
+const present = (p) =>
+  p.provides === 'chromium' && process.env.SELFPROV_CHROMIUM
+    ? statSync(process.env.SELFPROV_CHROMIUM, { throwIfNoEntry: false })?.isFile() === true
+    : onPath(p.provides);
+const missing = systemPackages.filter((p) => !present(p));
 if (missing.length > 0) {
   const names = missing.map((p) => p.package).join(' ');
   const canInstall = process.getuid?.() === 0 && onPath('apt-get');
@@ -83,7 +88,7 @@ if (missing.length > 0) {
       update.code === 0
         ? await run('apt-get', ['install', '-y', '-qq', ...missing.map((p) => p.package)], { env: { DEBIAN_FRONTEND: 'noninteractive' } })
         : update;
-    const still = missing.filter((p) => !onPath(p.provides));
+    const still = missing.filter((p) => !present(p));
     if (install.code !== 0 || still.length > 0) {
       note(`system packages (${names})`, 0, 1, 0, `apt-get failed, exit code ${install.code}`);
       console.log('\n0 passed, 1 failed');

@@ -1,30 +1,18 @@
 /**
- * @selfprov/core: the event-sourcing kernel (envelope, EventStore port, in-memory
- * store, command handling, projections, upcasting) and the pure domain.
+ * @selfprov/core: the event-sourcing kernel and the pure self-provisioning domain.
  * No I/O: time, ids, randomness and storage arrive through ports.
+ *
+ * Each concern has its own entry point, which names its exports one by one:
+ * `@selfprov/core/kernel`, `@selfprov/core/provisioning`, `@selfprov/core/credentials`,
+ * `@selfprov/core/privacy`, `@selfprov/core/audit` and `@selfprov/core/testkit`. This root is
+ * their union (the testkit excepted, which needs uvu and fast-check): a convenience for
+ * applications that use most of it, and the import every existing caller already has. New code
+ * inside this repository imports the entry point of the concern it uses (docs/architecture.md).
  * @packageDocumentation
  */
 
-export * from './command/handler.js';
-export * from './domain/index.js';
-export * from './eventstore/appendPlan.js';
-export * from './eventstore/chainVerifier.js';
-export * from './eventstore/envelope.js';
-export * from './eventstore/errors.js';
-export * from './eventstore/hashChain.js';
-export * from './eventstore/memory.js';
-export * from './eventstore/port.js';
-export * from './eventstore/reading.js';
-export * from './eventstore/subscription.js';
-export * from './eventstore/upcasting.js';
-export * from './eventstore/validation.js';
-export * from './kernel/decider.js';
-export * from './kernel/errors.js';
-export * from './kernel/json.js';
-export * from './kernel/sha256.js';
-export * from './privacy/cipher.js';
-export * from './privacy/personalData.js';
-export * from './privacy/ports.js';
-export * from './projection/projection.js';
-export * from './runtime/ports.js';
-export * from './validation/decode.js';
+export * from './audit/index.js';
+export * from './credentials/index.js';
+export * from './kernel/index.js';
+export * from './privacy/index.js';
+export * from './provisioning/index.js';

@@ -1,13 +1,13 @@
-// The IVR on the real domain as seeded: demo seed, facade workflows, credentials module (domain.support.ts).
+// The IVR on the real domain as seeded: demo seed, facade workflows, credentials module (testing/domain.ts).
 import { PassThrough } from 'node:stream';
 import { type JsonValue, streams } from '@selfprov/core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEMO, domainWorld } from './domain.support.js';
 import { refusalForDomainError } from './domainGateway.js';
 import type { AuthenticationMode } from './gateway.js';
-import { idsOf, unwrap } from './harness.support.js';
 import { runTerminalIvr } from './terminal.js';
+import { DEMO, domainWorld } from './testing/domain.js';
+import { idsOf, unwrap } from './testing/harness.js';
 
 const phoneOf = async (w: Awaited<ReturnType<typeof domainWorld>>, device: string) => unwrap(await w.sp.phone(device)());
 

@@ -3,9 +3,11 @@ import {
   blockingReadinessCodes,
   type CredentialDeps,
   type EventStore,
-  type NewEvent,
+  type Runtime,
+  recordCredentialEvents,
   type SelfProvisioning,
   streams,
+  systemRuntime,
   type VerificationResult,
   verifyAuthenticationCode,
   verifyCredential,
@@ -30,6 +32,8 @@ export interface DomainGatewayOptions {
   readonly store: EventStore;
   /** The cluster of the IVR. Default: the calling phone's cluster (or the only cluster there is). */
   readonly clusterId?: string;
+  /** Ids and timers for recording the checks' events. Default: the system's, with the credentials' clock. */
+  readonly runtime?: Runtime;
 }
 
 /** Domain error codes and the refusal the caller hears for each. Codes not listed are a generic failure. */
@@ -102,15 +106,23 @@ export const createDomainGateway = (o: DomainGatewayOptions): IvrGateway => {
     return E.isRight(cluster) && cluster.right?.exists ? cluster.right.credentialPolicy : undefined;
   };
 
-  /** Appends the check's audit events (never a secret); a failed append does not change the answer. */
-  const audit = async (stream: string, events: VerificationResult['events'], actor: Actor, callId: string) => {
-    if (events.length === 0) return;
-    const batch: NewEvent[] = events.map((e) => ({
-      type: e.type,
-      data: e.data as unknown as NewEvent['data'],
-      metadata: { actor, channel: 'ivr', correlationId: callId },
-    }));
-    await o.store.append(stream, 'any', batch)();
+  const runtime = o.runtime ?? { ...systemRuntime(), clock: o.credentials.clock };
+  /**
+   * Records the check's events (never a secret) on the subject's stream, the one way credential
+   * events are recorded (recordCredentialEvents). A check whose record cannot be written is not
+   * trusted: the caller hears a failure, and the lockout counters in the credential store stand.
+   */
+  const audit = async (
+    stream: string,
+    events: VerificationResult['events'],
+    actor: Actor,
+    callId: string,
+  ): Promise<E.Either<Refused, void>> => {
+    const recorded = await recordCredentialEvents(
+      { store: o.store, runtime },
+      { streamId: stream, events, context: { commandId: runtime.ids.uuid(), actor, channel: 'ivr', correlationId: callId } },
+    )();
+    return E.isLeft(recorded) ? E.left(refused('failure', recorded.left.code)) : E.right(undefined);
   };
 
   const actorFor = (r: { authenticatedBy: string; userId: string; device: string }): Actor =>
@@ -171,7 +183,8 @@ export const createDomainGateway = (o: DomainGatewayOptions): IvrGateway => {
         if (allowedMethods.includes('authentication-code') && !allowedMethods.includes('pin')) {
           const checked = await verifyAuthenticationCode(o.credentials, { code: secret, device: callingDevice, ...withPolicy })();
           if (E.isLeft(checked)) return E.left(refused('failure', checked.left.code));
-          await audit(streams.cluster(clusterId.right), checked.right.events, device, callId);
+          const recorded = await audit(streams.cluster(clusterId.right), checked.right.events, device, callId);
+          if (E.isLeft(recorded)) return recorded;
           const refusal = verificationRefusal(checked.right);
           return refusal === undefined ? E.right({ method: 'authentication-code' }) : E.left(refusal);
         }
@@ -187,7 +200,8 @@ export const createDomainGateway = (o: DomainGatewayOptions): IvrGateway => {
           : pin;
         if (checked === undefined) return E.left(refused('failure', 'no credential method allowed'));
         if (E.isLeft(checked)) return E.left(refused('failure', checked.left.code));
-        await audit(streams.user(userId), checked.right.events, device, callId);
+        const recorded = await audit(streams.user(userId), checked.right.events, device, callId);
+        if (E.isLeft(recorded)) return recorded;
         const refusal = verificationRefusal(checked.right);
         return refusal === undefined ? E.right({ method: usePassword ? 'password' : 'pin' }) : E.left(refusal);
       },

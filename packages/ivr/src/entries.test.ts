@@ -3,7 +3,7 @@
 import * as fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ALICE_PIN, harness, idsOf, NEW_PHONE } from './harness.support.js';
+import { ALICE_PIN, harness, idsOf, NEW_PHONE } from './testing/harness.js';
 
 const atIdEntry = async (config: Parameters<typeof harness>[0] = {}, options: Parameters<typeof harness>[1] = {}) => {
   const h = await harness({ authenticationMode: 'secure-users', ...config }, options);

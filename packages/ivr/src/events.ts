@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { authenticationModes, ivrRefusals } from './gateway.js';
-import type { IvrEvent, IvrMachineInput, Outcome } from './machine.js';
+import type { IvrEvent, IvrMachineInput, Outcome } from './machine/model.js';
 
 /**
  * The events of stream `ivr-call-<callId>`: the inputs of one call, in order,

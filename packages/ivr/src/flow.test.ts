@@ -13,7 +13,7 @@ import {
   OLD_PHONE,
   untouchedNewPhone,
   unwrap,
-} from './harness.support.js';
+} from './testing/harness.js';
 
 const provisionedFor = async (h: Harness, owner: string, extension: string) => {
   assert.equal(await h.phone(NEW_PHONE), { owner, state: 'provisioned', extension, registered: true, replacedBy: null });

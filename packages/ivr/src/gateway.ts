@@ -3,13 +3,13 @@ import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 /**
  * The IVR's view of the domain: one small port the session driver calls to
  * carry out the machine's effects. `createDomainGateway` binds it to the
- * self-provisioning domain; the tests run on it too (packages/ivr/src/domain.support.ts).
+ * self-provisioning domain; the tests run on it too (packages/ivr/src/testing/domain.ts).
  * Every method answers a typed refusal on the left (a domain outcome), never
  * throws for one; a thrown exception or rejected promise is treated by the
  * driver as a `failure` refusal.
  */
 
-/** How callers prove who they are (DOMAIN.md, "Authentication settings"). */
+/** How callers prove who they are (docs/domain.md, "Cluster": self-provisioning settings). */
 export type AuthenticationMode = 'non-secure' | 'secure-users' | 'secure-users-and-admins';
 
 export const authenticationModes: readonly AuthenticationMode[] = ['non-secure', 'secure-users', 'secure-users-and-admins'];

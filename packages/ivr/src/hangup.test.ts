@@ -3,8 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AuthenticationMode } from './gateway.js';
-import { ALICE_PIN, harness, NEW_PHONE, OLD_PHONE, untouchedNewPhone } from './harness.support.js';
 import { ivrMachine } from './machine.js';
+import { ALICE_PIN, harness, NEW_PHONE, OLD_PHONE, untouchedNewPhone } from './testing/harness.js';
 
 interface Scenario {
   readonly mode: AuthenticationMode;

@@ -1,5 +1,5 @@
-import type { AwaitedInput, CommandParams, IdentifyParams, IvrContext, VerifyParams } from './machine.js';
-import { promptArgs, refusalPrompt } from './machine.js';
+import { promptArgs, refusalPrompt } from './machine/announcements.js';
+import type { AwaitedInput, CommandParams, IdentifyParams, IvrContext, VerifyParams } from './machine/model.js';
 import type { PromptArgs, PromptId } from './prompts.js';
 
 /**

@@ -5,8 +5,9 @@ import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createIvrDriver, ivrCallStream } from './driver.js';
-import { ALICE_PIN, AUTH_CODE, harness, idsOf, NEW_PHONE, unwrap } from './harness.support.js';
+import { ivrCallStream } from './driver/record.js';
+import { createIvrDriver } from './driver.js';
+import { ALICE_PIN, AUTH_CODE, harness, idsOf, NEW_PHONE, unwrap } from './testing/harness.js';
 
 const typesOf = (events: readonly RecordedEvent[]) =>
   events.map((e) => (e.type === 'IvrKeyPressed' ? `key ${(e.data as { key: string }).key}` : e.type));
@@ -79,7 +80,7 @@ test('the machine context counts secret digits and never holds them', async () =
 });
 
 test('property: whatever the PIN, it never reaches the event log, the logs or the context', async () => {
-  // PINs the credential policy accepts (the real rules of packages/core/src/domain/credentials/rules.ts).
+  // PINs the credential policy accepts (the real rules of packages/core/src/credentials/rules.ts).
   const pin = fc
     .array(fc.integer({ min: 0, max: 9 }), { minLength: 8, maxLength: 12 })
     .map((ds) => ds.join(''))

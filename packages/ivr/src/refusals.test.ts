@@ -3,8 +3,9 @@ import { defaultThrottlePolicy, demo, SYSTEM_SUBJECT } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEMO } from './domain.support.js';
 import { type IvrRefusal, ivrRefusals } from './gateway.js';
+import { refusalPrompt } from './machine/announcements.js';
+import { DEMO } from './testing/domain.js';
 import {
   ALICE_PIN,
   AUTH_CODE,
@@ -16,8 +17,7 @@ import {
   OLD_PHONE,
   untouchedNewPhone,
   unwrap,
-} from './harness.support.js';
-import { refusalPrompt } from './machine.js';
+} from './testing/harness.js';
 
 const untouched = async (h: Harness) => assert.equal(await h.phone(NEW_PHONE), untouchedNewPhone);
 

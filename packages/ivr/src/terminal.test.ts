@@ -3,9 +3,9 @@ import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AuthenticationMode } from './gateway.js';
-import { ALICE_PIN, AUTH_CODE, harness, NEW_PHONE, untouchedNewPhone } from './harness.support.js';
 import { simulatedScheduler } from './scheduler.js';
 import { runTerminalIvr } from './terminal.js';
+import { ALICE_PIN, AUTH_CODE, harness, NEW_PHONE, untouchedNewPhone } from './testing/harness.js';
 
 const collect = () => {
   const stream = new PassThrough();

@@ -1,11 +1,11 @@
 // Throttling through the real domain gateway (domainGateway.ts over the credentials
-// module, packages/core/src/domain/credentials/operations.ts): a throttled attempt is
+// module, packages/core/src/credentials/operations.ts): a throttled attempt is
 // never a verified one, whatever the secret, and the caller is told to try later.
 import { defaultCredentialPolicy, defaultThrottlePolicy, setCredential } from '@selfprov/core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEMO } from './domain.support.js';
-import { ALICE_PIN, type Harness, harness, idsOf, NEW_PHONE, untouchedNewPhone, unwrap } from './harness.support.js';
+import { DEMO } from './testing/domain.js';
+import { ALICE_PIN, type Harness, harness, idsOf, NEW_PHONE, untouchedNewPhone, unwrap } from './testing/harness.js';
 
 const WRONG = '90817263';
 const GUESSER_PIN = '58203761';
@@ -88,7 +88,7 @@ test("per device: one phone's failures never deny another user's right PIN on an
   assert.is((await h.phone(NEW_PHONE))?.owner, 'alice');
 });
 
-// A small global limit: the behaviour is under test here; packages/core/src/domain/credentials/throttle.test.ts
+// A small global limit: the behaviour is under test here; packages/core/src/credentials/throttle.test.ts
 // tests the numbers of the defaults.
 test('globally: once failures across phones reach the limit, every caller is refused, wrong PIN or right, on any phone', async () => {
   const globalMaxFailures = 2 * PER_ACCOUNT;

@@ -1,4 +1,5 @@
-import { type IvrMachine, ivrMachine, refusalPrompts } from './machine.js';
+import { refusalPrompts } from './machine/announcements.js';
+import { type IvrMachine, ivrMachine } from './machine.js';
 import type { PromptId } from './prompts.js';
 
 /**

@@ -16,10 +16,10 @@ import {
   type KeyStore,
   type RecordedEvent,
   type ReplayExtension,
+  recordPersonalDataErasure,
   replayAt,
   type StoreError,
   storeUnavailable,
-  streams,
   systemRuntime,
   type TrailEntry,
   type TrailSubject,
@@ -39,6 +39,7 @@ import {
 } from '@selfprov/selfcare';
 import * as E from 'fp-ts/lib/Either.js';
 import type { OpenedStore } from './openStore.js';
+import { selfprovStreamCatalogue } from './streamCatalogue.js';
 
 /**
  * The auditor's tools over an opened store (`openStore`): they read the RAW log (hashes cover
@@ -181,6 +182,7 @@ export const trailOf = async (
 ): Promise<E.Either<StoreError, number>> => {
   const read = createPersonalDataReader({ keys: keysOf(store), cipher: aesGcmCipher() });
   return findTrail(store.events, subject, {
+    catalogue: selfprovStreamCatalogue,
     ...(options.since === undefined ? {} : { since: options.since }),
     ...(options.until === undefined ? {} : { until: options.until }),
     onEvents: async (events) => {
@@ -263,14 +265,13 @@ export const eraseUser = async (
   // A stored snapshot of another version is discarded on start, and this one holds no state.
   const dropped = await store.checkpoints.save({ projection: usersProjection.name, version: 0, position: 0 })();
   if (E.isLeft(dropped)) return dropped;
-  const recorded = await store.events.append(streams.user(userId), 'any', [
-    {
-      type: 'PersonalDataErased',
-      data: { userId, keyDeleted: keyDeleted.right, credentialsRemoved: removed.right },
-      metadata: { actor: by.actor, channel: by.channel, ...(by.commandId === undefined ? {} : { commandId: by.commandId }) },
-    },
-  ])();
+  const runtime = systemRuntime();
+  const recorded = await recordPersonalDataErasure(
+    { store: store.events, runtime },
+    { userId, keyDeleted: keyDeleted.right, credentialsRemoved: removed.right },
+    { actor: by.actor, channel: by.channel, commandId: by.commandId ?? runtime.ids.uuid() },
+  )();
   if (E.isLeft(recorded)) return recorded;
-  const event = recorded.right.streams[0]?.events[0] as RecordedEvent;
+  const event = recorded.right.events[0] as RecordedEvent;
   return E.right({ userId, keyDeleted: keyDeleted.right, credentialsRemoved: removed.right, event });
 };

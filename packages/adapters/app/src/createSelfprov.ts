@@ -20,6 +20,7 @@ import { createDomainGateway, type IvrGateway } from '@selfprov/ivr';
 import { createScryptHasher } from '@selfprov/node';
 import { createSelfCare, type SelfCare } from '@selfprov/selfcare';
 import * as E from 'fp-ts/lib/Either.js';
+import { type AdminCredentials, createAdminCredentials } from './adminCredentials.js';
 import { type OpenedStore, openStore } from './openStore.js';
 import { bindPhoneDirectory, bindSelfCareCredentials } from './selfCareBindings.js';
 
@@ -46,6 +47,8 @@ export interface Selfprov {
   readonly runtime: Runtime;
   readonly selfProvisioning: SelfProvisioning;
   readonly credentials: CredentialDeps;
+  /** An administrator's credential operations (PINs, password, authentication code, unlock), recorded in the log. */
+  readonly adminCredentials: AdminCredentials;
   readonly keys: KeyStore;
   readonly selfCare: SelfCare;
   readonly ivrGateway: IvrGateway;
@@ -89,13 +92,14 @@ export const createSelfprov = async (options: SelfprovOptions): Promise<E.Either
     phones: bindPhoneDirectory(selfProvisioning),
     credentials: bindSelfCareCredentials(credentials),
   });
-  const ivrGateway = createDomainGateway({ selfProvisioning, credentials, store: events });
+  const ivrGateway = createDomainGateway({ selfProvisioning, credentials, store: events, runtime });
   return E.right({
     events,
     store,
     runtime,
     selfProvisioning,
     credentials,
+    adminCredentials: createAdminCredentials({ events, credentials, selfProvisioning, selfCare, runtime }),
     keys: security.keys,
     selfCare,
     ivrGateway,

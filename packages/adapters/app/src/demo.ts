@@ -14,7 +14,7 @@ import { administrator } from '@selfprov/selfcare';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Selfprov } from './createSelfprov.js';
 
-/** The demo's secrets (ARCHITECTURE.md section 7). They go to the credential store only. */
+/** The demo's secrets (printed by `selfprov serve --demo`, README.md). They go to the credential store only. */
 export const demoSecrets = {
   authenticationCode: '4242',
   pins: { alice: '73915824', bob: '51739264', dave: '64718253' } as Readonly<Record<string, string>>,

@@ -6,6 +6,16 @@
  */
 
 export {
+  type AdminCall,
+  type AdminCredentials,
+  type AdminCredentialsDeps,
+  type AdminPinKind,
+  createAdminCredentials,
+  type SetAuthenticationCodeError,
+  type SetPinError,
+  type UnlockError,
+} from './adminCredentials.js';
+export {
   type AuditReplay,
   type AuditSettings,
   createLogVerifier,
@@ -21,3 +31,4 @@ export { createSelfprov, type SecurityStores, type Selfprov, type SelfprovOption
 export { type DemoReport, demoSecrets, seedDemoData } from './demo.js';
 export { DEFAULT_STORE_URL, type OpenedStore, openStore } from './openStore.js';
 export { bindPhoneDirectory, bindSelfCareCredentials } from './selfCareBindings.js';
+export { selfprovStreamCatalogue } from './streamCatalogue.js';

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createIvrDriver, type IvrDriver, type IvrTurn, runtimeScheduler } from '@selfprov/ivr';
+import { createIvrDriver, type IvrDriver, type IvrTurn, simulatedScheduler } from '@selfprov/ivr';
 import { createScryptHasher } from '@selfprov/node';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
@@ -15,7 +15,7 @@ const must = <A>(r: E.Either<{ code: string; message: string }, A>): A => {
   return (r as E.Right<A>).right;
 };
 
-/** An acceptable 8-digit PIN for alice (no trivial rule of packages/core/src/domain/credentials/rules.ts applies). */
+/** An acceptable 8-digit PIN for alice (no trivial rule of packages/core/src/credentials/rules.ts applies). */
 const NEW_PIN = '58217940';
 const OLD_PIN = demoSecrets.pins.alice as string;
 
@@ -44,7 +44,7 @@ test('a phone PIN changed through self-care opens the IVR; the old PIN is refuse
   const dir = mkdtempSync(join(tmpdir(), 'selfprov-pin-'));
   const app = must(await createSelfprov({ store: `sqlite:${join(dir, 'events.db')}`, hasher: createScryptHasher({ log2N: 10 }) }));
   // The IVR driver the HTTP webhook builds over the app (packages/adapters/http/src/plugin.ts).
-  const ivr = createIvrDriver({ gateway: app.ivrGateway, store: app.events, scheduler: runtimeScheduler(app.runtime) });
+  const ivr = createIvrDriver({ gateway: app.ivrGateway, store: app.events, scheduler: simulatedScheduler() });
   try {
     const { clusterId } = must(await seedDemoData(app));
 

@@ -132,7 +132,7 @@ test('selfcare-batch and selfcare-migrate run from the CLI on the demo data', ()
       assert.match(batch.stdout, /line 4: add erin refused: domain_not_found \(field domain\)/);
       const migrate = selfprov(['selfcare-migrate', 'ALL', 'ENABLE', '--store', store]);
       assert.is(migrate.status, 0, migrate.stderr);
-      // The demo's Default domain has no DefaultCUPMPassword: the seed's rule says it is not touched.
+      // The demo's Default domain has no DefaultCUPMPassword: the vendor's rule (docs/selfcare.md) says it is not touched.
       assert.match(migrate.stdout, /Default: skipped/);
       assert.match(migrate.stdout, /0 user\(s\) changed/);
     } finally {

@@ -687,7 +687,13 @@ test('password and PIN changes go to the credential store only and take effect: 
 
     // Neither secret, old or new, reaches the log.
     const log = JSON.stringify(await eventsAfter(h.backend, 0));
-    for (const secret of ['N3w-Secret-Phrase!', '90817263', PINS.bob as string]) assert.not.ok(log.includes(secret), secret);
+    const secrets: [string, string][] = [
+      ['the new password', 'N3w-Secret-Phrase!'],
+      ['the new PIN', '90817263'],
+      ['the old PIN', PINS.bob as string],
+    ];
+    // The failure message names which secret, never the secret itself.
+    for (const [label, secret] of secrets) assert.not.ok(log.includes(secret), `${label} is in the log`);
   } finally {
     await h.close();
   }

@@ -1,6 +1,8 @@
-import type { CredentialDeps, EventStore, Runtime, SelfProvisioning } from '@selfprov/core';
+import type { Channel, CredentialKind, EventStore, Runtime, SelfProvisioning } from '@selfprov/core';
 import type { IvrGateway } from '@selfprov/ivr';
 import type { SelfCare } from '@selfprov/selfcare';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { ErrorLike } from './errors.js';
 
 /**
  * What the HTTP transport drives: the assembled backend. `createSelfprov` of
@@ -12,8 +14,33 @@ export interface HttpBackend {
   readonly events: EventStore;
   readonly runtime: Runtime;
   readonly selfProvisioning: SelfProvisioning;
-  /** The credentials module's ports: PINs, passwords and the authentication code live there, never in events. */
-  readonly credentials: CredentialDeps;
+  /** An administrator's credential operations: PINs, passwords and the authentication code live in the credentials module, never in events. */
+  readonly adminCredentials: AdminCredentialOperations;
   readonly selfCare: SelfCare;
   readonly ivrGateway: IvrGateway;
+}
+
+/** Who asks an administrator's credential operation (see `adminCall` in deps.ts). */
+export interface AdminCall {
+  readonly administratorId: string;
+  readonly channel: Channel;
+  readonly commandId?: string;
+}
+
+/**
+ * The administrator's credential operations the admin API calls: `createAdminCredentials`
+ * of `@selfprov/app` (packages/adapters/app/src/adminCredentials.ts), named here by
+ * shape so the transport does not depend on the app package.
+ */
+export interface AdminCredentialOperations {
+  setPin(
+    input: { readonly userId: string; readonly kind: 'pin' | 'voicemail-pin'; readonly pin: string },
+    call: AdminCall,
+  ): TE.TaskEither<ErrorLike, void>;
+  setPassword(input: { readonly userId: string; readonly password: unknown }, call: AdminCall): TE.TaskEither<ErrorLike, void>;
+  setAuthenticationCode(input: { readonly clusterId: string; readonly code: string }, call: AdminCall): TE.TaskEither<ErrorLike, void>;
+  unlock(
+    input: { readonly userId: string; readonly kind: CredentialKind },
+    call: AdminCall,
+  ): TE.TaskEither<ErrorLike, { readonly wasLocked: boolean }>;
 }

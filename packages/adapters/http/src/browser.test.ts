@@ -8,7 +8,7 @@ import { ADMIN_TOKEN, admin, type Harness, harness, PASSWORD, PINS, provisionPho
 
 // SELFPROV_CHROMIUM only lets the failure below be tried; CI uses Debian's package.
 const CHROMIUM = process.env.SELFPROV_CHROMIUM ?? '/usr/bin/chromium';
-const MISSING = `Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get install -y chromium); .ci/run installs it for CI`;
+const MISSING = `Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get install -y chromium); the test command installs it when run as root with apt`;
 const ARGS = [
   '--headless',
   '--no-sandbox',

@@ -2,7 +2,7 @@ import type { WorkflowContext } from '@selfprov/core';
 import type { IvrDriver } from '@selfprov/ivr';
 import type { Catalog } from '@selfprov/selfcare';
 import * as E from 'fp-ts/lib/Either.js';
-import type { HttpBackend } from './backend.js';
+import type { AdminCall, HttpBackend } from './backend.js';
 import { type ErrorLike, refusal } from './errors.js';
 import type { RouteContext } from './route.js';
 
@@ -38,6 +38,13 @@ export const commandIdOf = (context: RouteContext, operationId: string): E.Eithe
 /** The workflow context of an administrator's request. */
 export const adminContext = (deps: RouteDeps, commandId: string | undefined): WorkflowContext => ({
   actor: { kind: 'administrator', id: deps.adminId },
+  channel: 'admin-api',
+  ...(commandId === undefined ? {} : { commandId }),
+});
+
+/** Who asks an administrator's credential operation: the same administrator, channel and command id as `adminContext`. */
+export const adminCall = (deps: RouteDeps, commandId: string | undefined): AdminCall => ({
+  administratorId: deps.adminId,
   channel: 'admin-api',
   ...(commandId === undefined ? {} : { commandId }),
 });

@@ -5,7 +5,7 @@
  * `/openapi.json` generated from the route table and its io-ts codecs.
  * @packageDocumentation
  */
-export type { HttpBackend } from './backend.js';
+export type { AdminCall, AdminCredentialOperations, HttpBackend } from './backend.js';
 export { bodyOf, shapeOf } from './codecs.js';
 export { type ErrorBody, type ErrorLike, type HttpError, httpError, STATUS_BY_CODE, statusOf } from './errors.js';
 export { type Conversion, type JsonSchema, toJsonSchema } from './jsonSchema.js';

@@ -14,7 +14,7 @@ import { portalRoutes } from './portal.js';
 import { Health, ok } from './responses.js';
 import type { Answer, ParamSpec, RouteContext, RouteSpec } from './route.js';
 import { pathParams } from './route.js';
-import { adminRoutes } from './routes/admin.js';
+import { adminRoutes } from './routes/admin/index.js';
 import { selfCareRoutes } from './routes/selfcare.js';
 import { telephonyRoutes } from './routes/telephony.js';
 import {

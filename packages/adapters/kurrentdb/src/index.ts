@@ -3,6 +3,9 @@
  * official gRPC client `@kurrent/kurrentdb-client`.
  * @packageDocumentation
  */
+
+export type { KurrentDbClientLike, LiveSubscriptionLike } from './client.js';
+export { type KurrentDbStoreOptions, type MultiStreamMode, multiStreamModes } from './config.js';
 export { type ErrorContext, mapClientError, multiStreamUnsupported } from './errors.js';
 export {
   appendOptions,
@@ -17,14 +20,12 @@ export {
   type StoredMetadata,
   toStreamState,
 } from './mapping.js';
+export type { StoreOpenError } from './openError.js';
 export {
   createKurrentDbEventStore,
-  type KurrentDbClientLike,
   type KurrentDbEventStore,
-  type KurrentDbStoreOptions,
-  type LiveSubscriptionLike,
-  type MultiStreamMode,
-  multiStreamModes,
+  openKurrentDbEventStore,
+  openKurrentDbEventStoreOrThrow,
 } from './store.js';
 export {
   type KurrentDbHost,

@@ -167,7 +167,8 @@ $fn$;
  * checked for already recorded ids (a replay wins over a conflict), and so is every call when
  * `p_check_ids` is set. A call whose expectations hold writes at once; if one of its ids is already
  * in the stream, the unique constraint `events_stream_event_id_key` stops the transaction, and the
- * store retries with `p_check_ids` (see store.ts): a retried command is rare, a lookup per append is not.
+ * store retries with `p_check_ids` (see `appendAlone` in appendRoundTrips.ts): a retried command is
+ * rare, a lookup per append is not.
  *
  * It runs as the FIRST statement of its own transaction and, in one round trip:
  * 1. allocates the transaction id and the global positions together under a short session advisory

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { toAppendArgs } from './appendSql.js';
 import { createPostgresEventStore, type PostgresEventStore } from './index.js';
-import { MIGRATIONS } from './schema.js';
+import { MIGRATIONS } from './migrations.js';
 import { acquire, release, type TestDatabase, useTestDatabase } from './testing/server.js';
 
 let db: TestDatabase | undefined;

@@ -10,7 +10,7 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import { isTransientConflict } from './errors.js';
-import { quoteIdent } from './schema.js';
+import { quoteIdent } from './identifiers.js';
 import { mapPortError, retryingConflicts } from './securityErrors.js';
 import type { PostgresEventStore } from './store.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type KeyStore, type RandomSource, storeUnavailable } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { quoteIdent } from './schema.js';
+import { quoteIdent } from './identifiers.js';
 import { retryingConflicts } from './securityErrors.js';
 import type { PostgresEventStore } from './store.js';
 

@@ -4,7 +4,7 @@ import { createPostgresKeyStore, type PostgresKeyStoreOptions } from './keys.js'
 import type { PostgresEventStore } from './store.js';
 import { createPostgresThrottleStore } from './throttle.js';
 
-/** The durable security ports of ARCHITECTURE.md section 4, kept in the event store's schema. */
+/** The durable security ports of docs/architecture.md ("Secrets, personal data, integrity"), kept in the event store's schema. */
 export interface PostgresSecurityStores {
   readonly credentials: CredentialStore;
   readonly throttle: ThrottleStore;

@@ -43,7 +43,7 @@ export const sessionTimeouts = (queryTimeoutMs: number, base: pg.PoolConfig): Se
  * `config` with the session timeouts applied. pg sends `statement_timeout` and
  * `idle_in_transaction_session_timeout` as startup parameters, so every connection has them from its
  * first statement on: the pool's and the notifier's LISTEN connection alike (both use this config,
- * see store.ts), with no extra round trip.
+ * see config.ts and connection.ts), with no extra round trip.
  */
 export const withSessionTimeouts = (config: pg.PoolConfig, timeouts: SessionTimeouts): pg.PoolConfig => ({
   ...config,

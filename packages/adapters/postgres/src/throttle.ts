@@ -1,7 +1,7 @@
 import type { ThrottleStore } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
-import { quoteIdent } from './schema.js';
+import { quoteIdent } from './identifiers.js';
 import { mapPortError, retryingConflicts } from './securityErrors.js';
 import type { PostgresEventStore } from './store.js';
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createStreamFramer, type FramedItem } from './framing.js';
-import { header } from './message.js';
+import { header } from './message/headers.js';
 
 const message = (n: number, body = '') =>
   [

@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
+import type { SipMessage } from './message/model.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_MESSAGE_BYTES,
   type ParseOptions,
   parseSipMessage,
-  type SipMessage,
   type SipParseError,
-} from './message.js';
+} from './message/parse.js';
 
 /**
  * Cuts a TCP byte stream into SIP messages (RFC 3261 section 18.3): headers up

@@ -2,7 +2,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deviceMacOf, macFromInstance, macFromUser, modelOf } from './identify.js';
-import { parseSipMessage, type SipRequest } from './message.js';
+import type { SipRequest } from './message/model.js';
+import { parseSipMessage } from './message/parse.js';
 
 const register = (to: string, extra: string[] = [], contact = '<sip:x@10.0.0.2:5062>') => {
   const r = parseSipMessage(

@@ -1,6 +1,8 @@
 import { MacAddress } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { header, headerValues, parseNameAddr, parseUri, type SipRequest } from './message.js';
+import { header, headerValues } from './message/headers.js';
+import type { SipRequest } from './message/model.js';
+import { parseNameAddr, parseUri } from './message/values.js';
 
 /**
  * Which device sends a request: its MAC address, found (in this order) in

@@ -6,47 +6,63 @@
  * the phone is told to resync (`NOTIFY check-sync`).
  * @packageDocumentation
  */
-export { ALLOW, type CallInfo, type IvrCallOptions, ivrCallIdOf, keysOfInfo } from './calls.js';
+export { ALLOW } from './calls/answers.js';
+export { keysOfInfo } from './calls/inDialog.js';
+export { ivrCallIdOf } from './calls/registry.js';
+export type { CallInfo, IvrCallOptions } from './calls/types.js';
 export { createStreamFramer, type FramedItem, type StreamFramer } from './framing.js';
 export { type DeviceMac, deviceMacOf, type MacSource, macFromInstance, macFromUser, modelOf } from './identify.js';
 export { createMediaEngine, type MediaEngine, type MediaEngineOptions, type MediaSession } from './media.js';
+export { canonicalHeaderName, header, headerValues, splitList } from './message/headers.js';
+export type { SipHeader, SipMessage, SipRequest, SipResponse } from './message/model.js';
 export {
-  canonicalHeaderName,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_MESSAGE_BYTES,
+  type ParseOptions,
+  parseSipMessage,
+  type SipParseError,
+  type SipParseErrorCode,
+} from './message/parse.js';
+export { type ResponseExtras, reasonPhrases, responseTo, serializeSip } from './message/serialize.js';
+export {
   formatNameAddr,
   formatUri,
   formatVia,
-  header,
-  headerValues,
   type NameAddr,
-  type ParseOptions,
   parseCSeq,
   parseNameAddr,
   parseParams,
-  parseSipMessage,
   parseUri,
   parseVia,
-  type ResponseExtras,
-  reasonPhrases,
-  responseTo,
-  type SipHeader,
-  type SipMessage,
   type SipParams,
-  type SipParseError,
-  type SipParseErrorCode,
-  type SipRequest,
-  type SipResponse,
   type SipUri,
-  serializeSip,
-  splitList,
   tagOf,
   topBranch,
   type Via,
-} from './message.js';
+} from './message/values.js';
 export { createPromptLibrary, defaultPromptRoot, type PromptAudioText, type PromptLibrary, promptAudioTexts } from './prompts.js';
 export { type Binding, type RegistrarOptions, refusalForRegistration } from './registrar.js';
-export * from './rtp.js';
+export {
+  type AudioEncoding,
+  alawToLinear,
+  buildRtp,
+  buildTelephoneEvent,
+  createTelephoneEventDetector,
+  dtmfKeyOf,
+  eventCodeOf,
+  linearToAlaw,
+  linearToUlaw,
+  parseRtp,
+  parseTelephoneEvent,
+  type RtpPacket,
+  readWav,
+  silenceByte,
+  type TelephoneEvent,
+  transcode,
+  ulawToLinear,
+  type WavAudio,
+  type WavError,
+} from './rtp.js';
 export { answerSdp, type G711, type Negotiated, negotiate, OFFERED_TELEPHONE_EVENT, offerSdp, parseSdp, type SdpOffer } from './sdp.js';
 export {
   createSipServer,

@@ -2,27 +2,17 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { canonicalHeaderName, header, headerValues, splitList } from './message/headers.js';
+import type { SipMessage, SipRequest } from './message/model.js';
 import {
-  canonicalHeaderName,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_MESSAGE_BYTES,
-  header,
-  headerValues,
-  parseCSeq,
-  parseNameAddr,
   parseSipMessage,
-  parseUri,
-  parseVia,
-  responseTo,
-  type SipMessage,
   type SipParseError,
   type SipParseErrorCode,
-  type SipRequest,
-  serializeSip,
-  splitList,
-  tagOf,
-  topBranch,
-} from './message.js';
+} from './message/parse.js';
+import { responseTo, serializeSip } from './message/serialize.js';
+import { parseCSeq, parseNameAddr, parseUri, parseVia, tagOf, topBranch } from './message/values.js';
 
 const crlf = (lines: readonly string[], body = '') => `${lines.join('\r\n')}\r\n\r\n${body}`;
 

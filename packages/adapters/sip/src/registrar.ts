@@ -1,7 +1,9 @@
 import { isRegisteredPhone, lineOneDn, type PhoneState, type SelfProvisioning, type WorkflowError } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { deviceMacOf, modelOf } from './identify.js';
-import { header, headerValues, parseCSeq, parseNameAddr, parseUri, type SipHeader, type SipUri, uriHost } from './message.js';
+import { header, headerValues } from './message/headers.js';
+import type { SipHeader } from './message/model.js';
+import { parseCSeq, parseNameAddr, parseUri, type SipUri, uriHost } from './message/values.js';
 import type { Logger, RequestContext } from './stack.js';
 import type { Peer } from './transport.js';
 

@@ -1,6 +1,7 @@
 import type { EventStore, RecordedEvent, Subscription } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { type SipResponse, uriHost } from './message.js';
+import type { SipResponse } from './message/model.js';
+import { uriHost } from './message/values.js';
 import type { Registrar } from './registrar.js';
 import type { Logger, SipStack } from './stack.js';
 

@@ -7,21 +7,13 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  assignedDn,
-  demoApp,
-  freePort,
-  type Harness,
-  PATIENCE_MS,
-  registerText,
-  startHarness,
-  type TestPeer,
-  tcpPeer,
-  udpPeer,
-} from './harness.support.js';
-import { header, headerValues, type SipMessage, type SipResponse, tagOf } from './message.js';
+import { header, headerValues } from './message/headers.js';
+import type { SipMessage, SipResponse } from './message/model.js';
+import { tagOf } from './message/values.js';
 import { buildRtp, buildTelephoneEvent, parseRtp } from './rtp.js';
 import { parseSdp } from './sdp.js';
+import { demoApp, freePort, type Harness, PATIENCE_MS, startHarness } from './testing/harness.js';
+import { assignedDn, registerText, type TestPeer, tcpPeer, udpPeer } from './testing/peer.js';
 
 const MAC = '001122334455';
 const DEVICE = `SEP${MAC}`;

@@ -1,4 +1,4 @@
-import { uriHost } from './message.js';
+import { uriHost } from './message/values.js';
 import { type SipApp, type SipServerOptions, startSip } from './server.js';
 import type { LogEntry } from './stack.js';
 

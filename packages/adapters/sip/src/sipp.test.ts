@@ -10,7 +10,8 @@ import { simulatedScheduler } from '@selfprov/ivr';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { explain, freePort, type Harness, runSipp, SIPP, SIPP_MISSING, type SippRun, startHarness, startSipp } from './harness.support.js';
+import { freePort, type Harness, startHarness } from './testing/harness.js';
+import { explain, runSipp, SIPP, SIPP_MISSING, type SippRun, startSipp } from './testing/sipp.js';
 
 const MAC = '001122334455';
 const run = (name: string, body: () => Promise<void>) =>

@@ -1,23 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { type IvrScheduler, systemScheduler } from '@selfprov/ivr';
-import {
-  formatVia,
-  header,
-  headerValues,
-  parseCSeq,
-  parseUri,
-  parseVia,
-  type ResponseExtras,
-  responseTo,
-  type SipHeader,
-  type SipMessage,
-  type SipParseError,
-  type SipRequest,
-  type SipResponse,
-  tagOf,
-  topBranch,
-  uriHost,
-} from './message.js';
+import { header, headerValues } from './message/headers.js';
+import type { SipHeader, SipMessage, SipRequest, SipResponse } from './message/model.js';
+import type { SipParseError } from './message/parse.js';
+import { type ResponseExtras, responseTo } from './message/serialize.js';
+import { formatVia, parseCSeq, parseUri, parseVia, tagOf, topBranch, uriHost } from './message/values.js';
 import { createTransport, type Peer, type SipTransport, type TransportOptions } from './transport.js';
 
 /**

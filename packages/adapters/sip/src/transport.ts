@@ -2,7 +2,9 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, createServer, isIPv6, type Server, type Socket } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
 import { createStreamFramer } from './framing.js';
-import { type ParseOptions, parseSipMessage, type SipMessage, type SipParseError, serializeSip } from './message.js';
+import type { SipMessage } from './message/model.js';
+import { type ParseOptions, parseSipMessage, type SipParseError } from './message/parse.js';
+import { serializeSip } from './message/serialize.js';
 
 /**
  * SIP over UDP and TCP (RFC 3261 section 18): one UDP socket and one TCP

@@ -9,7 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSqliteEventStore, type SqliteEventStore } from './index.js';
 import { migrateSchema } from './schema.js';
-import { removeDatabase, tempDir } from './test/files.js';
+import { removeDatabase, tempDir } from './testing/files.js';
 
 const tmp = tempDir('audit');
 let n = 0;

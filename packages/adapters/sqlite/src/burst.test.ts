@@ -6,7 +6,7 @@ import { manualClock } from '@selfprov/core';
 import { checkBurstsMatchSequential } from '@selfprov/core/testkit';
 import { test } from 'uvu';
 import { createSqliteEventStore } from './index.js';
-import { tempDir } from './test/files.js';
+import { tempDir } from './testing/files.js';
 
 const tmp = tempDir('burst');
 test.after(() => tmp.remove());

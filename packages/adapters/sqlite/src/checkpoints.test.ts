@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSqliteEventStore } from './index.js';
-import { tempDir } from './test/files.js';
+import { tempDir } from './testing/files.js';
 
 const tmp = tempDir('checkpoints');
 test.after(() => tmp.remove());

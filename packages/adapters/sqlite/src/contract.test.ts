@@ -1,6 +1,6 @@
 import { defineEventStoreContract } from '@selfprov/core/testkit';
 import { createSqliteEventStore, type SqliteEventStore } from './index.js';
-import { removeDatabase, tempDir } from './test/files.js';
+import { removeDatabase, tempDir } from './testing/files.js';
 
 // The shared adapter contract, against real database FILES (WAL mode), one fresh file per test.
 const tmp = tempDir('contract');

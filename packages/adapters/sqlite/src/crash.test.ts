@@ -5,10 +5,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSqliteEventStore } from './index.js';
-import { spawnScript } from './test/children.js';
-import { tempDir } from './test/files.js';
-import { byStream, readEverything } from './test/readEverything.js';
-import { crashSeed, seededRandom } from './test/seeded.js';
+import { spawnScript } from './testing/children.js';
+import { tempDir } from './testing/files.js';
+import { byStream, readEverything } from './testing/readEverything.js';
+import { crashSeed, seededRandom } from './testing/seeded.js';
 
 // 20 writers, one after another on ONE file, each SIGKILLed at an instant drawn from a seed (printed
 // first: replay with SELFPROV_CRASH_SEED=<seed>). After each kill, the file as the next process
@@ -100,7 +100,7 @@ test(`${RUNS} writers killed with SIGKILL at seeded instants: file intact, ackno
   for (const plan of schedule) {
     const { run } = plan;
     const label = `run ${run} (seed ${seed}: killed ${plan.delayMs} ms after ${plan.afterAcks > 0 ? `ack ${plan.afterAcks}` : 'ready'})`;
-    const writer = spawnScript('test/crashWriter.ts', [path, String(run)]);
+    const writer = spawnScript('testing/crashWriter.ts', [path, String(run)]);
     try {
       await writer.waitFor((l) => l === 'ready', 60_000);
       if (plan.afterAcks > 0) await writer.waitFor(() => writer.lines.filter((l) => l.startsWith('ack ')).length >= plan.afterAcks, 60_000);

@@ -9,8 +9,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSqliteEventStore, type SqliteEventStore } from './index.js';
-import { tempDir } from './test/files.js';
-import { readEverything } from './test/readEverything.js';
+import { tempDir } from './testing/files.js';
+import { readEverything } from './testing/readEverything.js';
 
 const tmp = tempDir('group');
 let n = 0;

@@ -6,8 +6,15 @@
 
 export { createSqliteCredentialStore } from './credentials.js';
 export { createSqliteKeyStore, type SqliteKeyStoreOptions } from './keys.js';
+export type { StoreOpenError } from './openError.js';
 export { type Migration, migrations, SCHEMA_VERSION } from './schema.js';
 export { type SqliteSecurityStores, sqliteSecurityStores } from './security.js';
-export { createSqliteEventStore, openSqliteEventStore, type SqliteEventStore, type SqliteEventStoreOptions } from './store.js';
+export {
+  createSqliteEventStore,
+  openSqliteEventStore,
+  openSqliteEventStoreOrThrow,
+  type SqliteEventStore,
+  type SqliteEventStoreOptions,
+} from './store.js';
 export { createSqliteThrottleStore } from './throttle.js';
 export { DEFAULT_SQLITE_PATH, DEFAULT_SQLITE_URL, parseSqliteUrl, type SqliteUrl } from './url.js';

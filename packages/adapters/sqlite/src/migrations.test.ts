@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSqliteEventStore, migrations, openSqliteEventStore, SCHEMA_VERSION } from './index.js';
 import { migrateSchema } from './schema.js';
-import { tempDir } from './test/files.js';
+import { tempDir } from './testing/files.js';
 
 const tmp = tempDir('migrations');
 test.after(() => tmp.remove());

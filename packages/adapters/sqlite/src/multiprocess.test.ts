@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSqliteEventStore, migrations } from './index.js';
-import { spawnScript } from './test/children.js';
-import { tempDir } from './test/files.js';
-import { byStream, readEverything } from './test/readEverything.js';
+import { spawnScript } from './testing/children.js';
+import { tempDir } from './testing/files.js';
+import { byStream, readEverything } from './testing/readEverything.js';
 
 const WORKERS = 4;
 const ROUNDS = 300;
@@ -16,7 +16,7 @@ test.after(() => tmp.remove());
 test(`${WORKERS} processes race on one NEW file: nothing lost, doubled or reordered; each DN won once`, async () => {
   const path = tmp.file('shared/events.db');
   const workers = Array.from({ length: WORKERS }, (_, w) =>
-    spawnScript('test/raceWorker.ts', [path, String(w), String(ROUNDS), String(DNS)]),
+    spawnScript('testing/raceWorker.ts', [path, String(w), String(ROUNDS), String(DNS)]),
   );
   // Barrier: every worker is loaded before any opens the (not yet existing) file, so they create,
   // migrate and write it at the same time.
@@ -104,7 +104,7 @@ test('several processes creating the same new file at once: one schema, every op
   const OPENERS = 6;
   for (let round = 0; round < 3; round++) {
     const path = tmp.file(`open-${round}/events.db`);
-    const openers = Array.from({ length: OPENERS }, (_, w) => spawnScript('test/openWorker.ts', [path, String(w)]));
+    const openers = Array.from({ length: OPENERS }, (_, w) => spawnScript('testing/openWorker.ts', [path, String(w)]));
     await Promise.all(openers.map((o) => o.waitFor((l) => l === 'ready')));
     for (const o of openers) o.process.stdin.end('go\n');
     const exits = await Promise.all(openers.map((o) => o.closed));

@@ -3,8 +3,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSqliteEventStore, sqliteSecurityStores } from './index.js';
-import { spawnScript } from './test/children.js';
-import { tempDir } from './test/files.js';
+import { spawnScript } from './testing/children.js';
+import { tempDir } from './testing/files.js';
 
 const WORKERS = 4;
 const ROUNDS = 500;
@@ -37,7 +37,7 @@ test(`${WORKERS} processes on one file: no failure count lost, throttle never ov
   await setup.close();
 
   const workers = Array.from({ length: WORKERS }, (_, w) =>
-    spawnScript('test/securityWorker.ts', [path, String(w), String(ROUNDS), String(SUBJECTS), String(LIMIT)]),
+    spawnScript('testing/securityWorker.ts', [path, String(w), String(ROUNDS), String(SUBJECTS), String(LIMIT)]),
   );
   await Promise.all(workers.map((w) => w.waitFor((l) => l === 'ready')));
   for (const w of workers) w.process.stdin.end('go\n');

@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSqliteEventStore, type SqliteEventStore, sqliteSecurityStores } from './index.js';
 import { migrateSchema } from './schema.js';
-import { tempDir } from './test/files.js';
+import { tempDir } from './testing/files.js';
 
 // The three security contracts against real files: each test gets a new file, closed after it.
 const tmp = tempDir('security');

@@ -4,7 +4,7 @@ import { createSqliteKeyStore, type SqliteKeyStoreOptions } from './keys.js';
 import type { SqliteEventStore } from './store.js';
 import { createSqliteThrottleStore } from './throttle.js';
 
-/** The durable security ports of ARCHITECTURE.md section 4, kept in the event store's file. */
+/** The durable security ports of docs/architecture.md ("Secrets, personal data, integrity"), kept in the event store's file. */
 export interface SqliteSecurityStores {
   readonly credentials: CredentialStore;
   readonly throttle: ThrottleStore;

@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import type { NewEvent, RecordedEvent } from '../eventstore/envelope.js';
-import type { StoreError } from '../eventstore/errors.js';
-import type { AppendRequest, EventStore } from '../eventstore/port.js';
 import { validationError } from '../kernel/errors.js';
+import type { NewEvent, RecordedEvent } from '../kernel/eventstore/envelope.js';
+import type { StoreError } from '../kernel/eventstore/errors.js';
+import type { AppendRequest, EventStore } from '../kernel/eventstore/port.js';
 import type { JsonValue } from '../kernel/json.js';
 import type { KeyStore, PersonalDataCipher } from './ports.js';
 

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import type { StoreError } from '../eventstore/errors.js';
-import type { RandomSource } from '../runtime/ports.js';
+import type { StoreError } from '../kernel/eventstore/errors.js';
+import type { RandomSource } from '../kernel/runtime/ports.js';
 
 /**
  * Per-subject (per-user) data keys. Deleting a key is crypto-shredding: the

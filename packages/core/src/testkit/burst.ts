@@ -1,11 +1,11 @@
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import * as assert from 'uvu/assert';
-import type { ExpectedVersion, RecordedEvent } from '../eventstore/envelope.js';
-import type { StoreError } from '../eventstore/errors.js';
-import { createMemoryEventStore } from '../eventstore/memory.js';
-import type { AppendRequest, AppendResult, EventStore } from '../eventstore/port.js';
-import { manualClock } from '../runtime/ports.js';
+import type { ExpectedVersion, RecordedEvent } from '../kernel/eventstore/envelope.js';
+import type { StoreError } from '../kernel/eventstore/errors.js';
+import { createMemoryEventStore } from '../kernel/eventstore/memory.js';
+import type { AppendRequest, AppendResult, EventStore } from '../kernel/eventstore/port.js';
+import { manualClock } from '../kernel/runtime/ports.js';
 import { testEvent } from './events.js';
 
 /** One request of a generated call: a stream (of three), an expectation, events with ids drawn from eight. */

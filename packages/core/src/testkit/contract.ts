@@ -2,11 +2,11 @@ import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { verifyStore } from '../eventstore/chainVerifier.js';
-import type { NewEvent, RecordedEvent } from '../eventstore/envelope.js';
-import type { StoreError } from '../eventstore/errors.js';
-import { eventHashOf } from '../eventstore/hashChain.js';
-import type { AppendResult, EventStore } from '../eventstore/port.js';
+import { verifyStore } from '../kernel/eventstore/chainVerifier.js';
+import type { NewEvent, RecordedEvent } from '../kernel/eventstore/envelope.js';
+import type { StoreError } from '../kernel/eventstore/errors.js';
+import { eventHashOf } from '../kernel/eventstore/hashChain.js';
+import type { AppendResult, EventStore } from '../kernel/eventstore/port.js';
 import { testEvent, testEvents, uniqueStream, withTimeout } from './events.js';
 
 /** What an adapter author supplies to run the contract suite against their store. */
@@ -544,7 +544,7 @@ export const defineEventStoreContract = (name: string, harness: ContractHarness)
     assert.is(e0?.hash, eventHashOf({ ...fixed(1), streamId: id, streamVersion: 0, schemaVersion: 1 } as never, null));
     assert.is(e1?.hash, eventHashOf({ ...fixed(2), streamId: id, streamVersion: 1, schemaVersion: 1 } as never, e0?.hash ?? null));
   });
-  test('the whole log verifies (selfprov audit verify) after every kind of write the suite makes, refused ones included', async ({
+  test('the whole log verifies (selfprov audit verify) after a mix of writes: expected versions, multi-stream, refused, empty, Unicode, large, concurrent', async ({
     store,
   }) => {
     // One store, the mix of writes the other tests make one at a time: new and existing streams, every

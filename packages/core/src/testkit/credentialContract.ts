@@ -2,15 +2,15 @@ import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { CredentialKind } from '../domain/credentials/codecs.js';
-import type { CredentialPortError } from '../domain/credentials/errors.js';
-import type { CredentialRecord, CredentialState, CredentialStore, ThrottleAnswer, ThrottleStore } from '../domain/credentials/ports.js';
-import type { StoreError } from '../eventstore/errors.js';
+import type { CredentialKind } from '../credentials/codecs.js';
+import type { CredentialPortError } from '../credentials/errors.js';
+import type { CredentialRecord, CredentialState, CredentialStore, ThrottleAnswer, ThrottleStore } from '../credentials/ports.js';
+import type { StoreError } from '../kernel/eventstore/errors.js';
 import type { KeyStore } from '../privacy/ports.js';
 import { uniqueStream, withTimeout } from './events.js';
 
 /**
- * Contract suites of the security ports (ARCHITECTURE.md section 4): `CredentialStore`,
+ * Contract suites of the security ports (docs/architecture.md, "Secrets, personal data, integrity"): `CredentialStore`,
  * `ThrottleStore` and `KeyStore`. The in-memory implementations are the reference; a durable
  * adapter must answer exactly as they do, also under concurrency.
  */

@@ -1,4 +1,4 @@
-import type { NewEvent } from '../eventstore/envelope.js';
+import type { NewEvent } from '../kernel/eventstore/envelope.js';
 import type { JsonValue } from '../kernel/json.js';
 
 let counter = 0;

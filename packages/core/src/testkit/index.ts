@@ -1,6 +1,6 @@
 /**
  * @selfprov/core/testkit: the EventStore adapter contract suite and
- * given/when/then helpers for deciders. Needs `uvu` and `fast-check`.
+ * given/when/then helpers for deciders and workflows. Needs `uvu` and `fast-check`.
  * @packageDocumentation
  */
 export { type BurstCheckOptions, checkBurstsMatchSequential } from './burst.js';
@@ -14,3 +14,4 @@ export {
 export { deciderSpec } from './deciderSpec.js';
 export { testEvent, testEvents, uniqueStream, withTimeout } from './events.js';
 export { defineTamperingSuite, type TamperHarness } from './tampering.js';
+export { type StreamEvents, type WorkflowSpecOptions, workflowSpec } from './workflowSpec.js';

@@ -1,6 +1,6 @@
-import { createMemoryCredentialStore, createMemoryThrottleStore } from '../domain/credentials/memory.js';
+import { createMemoryCredentialStore, createMemoryThrottleStore } from '../credentials/memory.js';
+import { systemRuntime } from '../kernel/runtime/ports.js';
 import { createMemoryKeyStore } from '../privacy/ports.js';
-import { systemRuntime } from '../runtime/ports.js';
 import { defineCredentialStoreContract, defineKeyStoreContract, defineThrottleStoreContract } from './credentialContract.js';
 
 // The reference implementations pass their own contract: adapters are measured against them.

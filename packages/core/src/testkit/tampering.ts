@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type ChainProblem, type VerifyReport, verifyStore } from '../eventstore/chainVerifier.js';
-import type { RecordedEvent } from '../eventstore/envelope.js';
-import { eventHashOf } from '../eventstore/hashChain.js';
-import type { EventStore } from '../eventstore/port.js';
+import { type ChainProblem, type VerifyReport, verifyStore } from '../kernel/eventstore/chainVerifier.js';
+import type { RecordedEvent } from '../kernel/eventstore/envelope.js';
+import { eventHashOf } from '../kernel/eventstore/hashChain.js';
+import type { EventStore } from '../kernel/eventstore/port.js';
 import { testEvent, withTimeout } from './events.js';
 
 /**

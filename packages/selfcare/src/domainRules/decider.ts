@@ -23,7 +23,10 @@ export const initialDomainRules = (): DomainRulesState => ({
 /** True when new self-care accounts of the domain get the default password. */
 export const defaultPasswordApplies = (s: DomainRulesState): boolean => s.defaultPassword.enabled && s.defaultPassword.dataSet;
 
-/** The seed's migration rule: a domain is processed when both `CreateSelfCareAccounts` and `DefaultCUPMPassword` are set. */
+/**
+ * The migration rule (packages/selfcare/README.md, "Migration utility"): a
+ * domain is processed when both `CreateSelfCareAccounts` and `DefaultCUPMPassword` are set.
+ */
 export const migrationApplies = (s: DomainRulesState): boolean => s.exists && s.createSelfCareAccounts && defaultPasswordApplies(s);
 
 const adminOnly = (actor: string, field: string) =>

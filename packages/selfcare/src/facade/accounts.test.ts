@@ -93,7 +93,7 @@ test('lockout after three failures, for the policy duration', async () => {
   assert.is((await failure(f.sc.login({ userId: 'alice', password: PASSWORD }))).code, 'account_locked');
   // What the credentials port reports is recorded in the account stream, as facts: the fixture's
   // password and login, the three failures and the lockout, then the refusal of the right password
-  // while locked (the core module's events, packages/core/src/domain/credentials/operations.ts).
+  // while locked (the core module's events, packages/core/src/credentials/operations.ts).
   const audit = (await f.log())
     .filter((e) => e.streamId === 'selfcare-account-alice' && e.type.startsWith('Credential'))
     .map((e) => e.type);
@@ -112,7 +112,7 @@ test('lockout after three failures, for the policy duration', async () => {
 
 test('failed logins are throttled per caller (deviceKey) across accounts, for the throttle window', async () => {
   const f = await fixture();
-  // The core module's default: 10 failures per caller per 15 minutes (packages/core/src/domain/credentials/codecs.ts).
+  // The core module's default: 10 failures per caller per 15 minutes (packages/core/src/credentials/codecs.ts).
   for (const userId of ['carol', 'dan', 'erin', 'finn', 'gus']) {
     await ok(f.sc.admin.createAccount(f.admin, { userId, domain: 'Default', roles: ['SelfCareUser'] }));
     await ok(f.sc.admin.setPassword(f.admin, { userId, password: PASSWORD }));

@@ -3,6 +3,9 @@ import type { Catalog } from '../shared/catalog.js';
 import type { LineFeature } from '../shared/features.js';
 import type { SetCallerIdInput, SetCallForwardInput, SetLineMusicOnHoldInput, SetNotificationInput } from './codecs.js';
 
+/** The key of one line in the read model's `lines` map: `<deviceName>#<lineIndex>`. */
+export const lineKey = (deviceName: string, lineIndex: number) => `${deviceName}#${lineIndex}`;
+
 /** One of the subject's own lines with its current forward-all number, for loop detection. */
 export interface OwnLine {
   readonly deviceName: string;

@@ -8,10 +8,11 @@ import { refuse, type SelfCareDomainError } from '../shared/errors.js';
 
 /**
  * The Self-Care migration utility (`selfprov selfcare-migrate ALL|<domain>
- * ENABLE|DISABLE`). Following the seed, it processes only the users of the
- * domains that have both rules set: `CreateSelfCareAccounts` on, and
- * `DefaultCUPMPassword` enabled with data (so every enabled user can log in
- * with the default password). Other domains are listed as skipped.
+ * ENABLE|DISABLE`). It processes only the users of the domains that have both
+ * rules set (packages/selfcare/README.md, "Migration utility"):
+ * `CreateSelfCareAccounts` on, and `DefaultCUPMPassword` enabled with data (so
+ * every enabled user can log in with the default password). Other domains are
+ * listed as skipped.
  */
 export type MigrationAction = 'ENABLE' | 'DISABLE';
 export interface MigrationRequest {

@@ -1,4 +1,4 @@
-import type { DomainEvent, ErrorShape, ValidationError } from '@selfprov/core';
+import type { CredentialEvent, ErrorShape, ValidationError } from '@selfprov/core';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 
 /** Which secret of a user: the self-care password, the phone PIN (Unified CM, extension mobility), the voicemail PIN. */
@@ -28,7 +28,7 @@ export type VerifyOutcome =
  * stream (account, or domain for the default password) right after the call.
  */
 export interface CredentialAudit {
-  readonly events?: readonly DomainEvent[];
+  readonly events?: readonly CredentialEvent[];
 }
 
 /** A refusal (a `ValidationError` naming the field, e.g. `pin_repeated_digit`, `credential_reused`) or a port failure. Never carries the secret. */

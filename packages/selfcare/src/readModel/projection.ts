@@ -3,6 +3,7 @@ import { type AccountState, accountDecider } from '../account/decider.js';
 import type { AccountEvent } from '../account/events.js';
 import { type DomainRulesState, domainRulesDecider } from '../domainRules/decider.js';
 import type { DomainRulesEvent } from '../domainRules/events.js';
+import { lineKey } from '../lineSettings/commands.js';
 import { type LineSettingsState, lineSettingsDecider } from '../lineSettings/decider.js';
 import type { LineSettingsEvent } from '../lineSettings/events.js';
 import { type PhoneSettingsState, phoneSettingsDecider } from '../phoneSettings/decider.js';
@@ -30,8 +31,6 @@ export interface SelfCareView {
   readonly snr: Map<string, SingleNumberReachState>;
   visibility: VisibilityState;
 }
-
-export const lineKey = (deviceName: string, lineIndex: number) => `${deviceName}#${lineIndex}`;
 
 export const emptyView = (): SelfCareView => ({
   domains: new Map(),

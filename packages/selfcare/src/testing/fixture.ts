@@ -10,7 +10,8 @@ import {
 } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { createSelfCare, type SelfCareOptions } from '../facade/selfCare.js';
+import type { SelfCareOptions } from '../facade/deps.js';
+import { createSelfCare } from '../facade/selfCare.js';
 import { bindSelfCareCredentials } from '../ports/coreCredentials.js';
 import type { SecretKind } from '../ports/credentials.js';
 import { createMemoryPhoneDirectory, type MemoryDirectoryEntry } from '../ports/phoneDirectory.js';
@@ -20,7 +21,7 @@ import { cheapHasher } from './hasher.js';
 /**
  * Test support (not exported by the package): a self-care facade over the
  * in-memory store, a manual clock, the in-memory phone directory and the real
- * core credentials module (packages/core/src/domain/credentials/: its policy,
+ * core credentials module (packages/core/src/credentials/: its policy,
  * rules, lockout and throttling, in-memory credential and throttle stores, a
  * cheap scrypt hasher), seeded like the demo (domain `Default` with self-care
  * on, alice and bob with self-care accounts and a password).

@@ -44,7 +44,7 @@ import {
   UnsupportedError,
   WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
-import type { KurrentDbClientLike, LiveSubscriptionLike } from '../store.js';
+import type { KurrentDbClientLike, LiveSubscriptionLike } from '../client.js';
 
 interface SimRecord {
   readonly position: number;

@@ -1,0 +1,32 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import { type CommandContext, type CommandDeps, type CommandResult, handleMultiStreamCommand } from '../kernel/command/handler.js';
+import type { StoreError } from '../kernel/eventstore/errors.js';
+import type { CredentialEvent } from './events.js';
+
+/** Where a credential operation's events go and on whose behalf: the subject's stream, chosen by the caller. */
+export interface CredentialRecordingRequest {
+  /** The stream the facts belong to (`user-<id>`, a self-care account, a domain...). */
+  readonly streamId: string;
+  readonly events: readonly CredentialEvent[];
+  /** `commandId` makes a repeated recording (a retried request) a no-op. */
+  readonly context: CommandContext;
+}
+
+/**
+ * The one way to record what a credentials operation reports (packages/core/src/credentials/
+ * operations.ts answers `events`, facts that never carry a secret): appended to the subject's
+ * stream through the command handler, guarded by the version it read (a concurrent writer makes it
+ * re-read and append again, never interleave), idempotent by `commandId`. Self-care, the IVR
+ * gateway, the admin API and erasure all record through it. Nothing to record answers at once.
+ */
+export const recordCredentialEvents =
+  (deps: CommandDeps, request: CredentialRecordingRequest): TE.TaskEither<StoreError, CommandResult> =>
+  async () => {
+    if (request.events.length === 0) return E.right({ events: [], versions: new Map(), alreadyHandled: false, retries: 0 });
+    return handleMultiStreamCommand<never>(
+      deps,
+      { streams: [request.streamId], decide: () => E.right([{ streamId: request.streamId, events: request.events }]) },
+      request.context,
+    )();
+  };
