@@ -90,7 +90,7 @@ test('the optional fields are kept', () => {
     });
 });
 
-test("the seed's tip: a speed dial to the IVR extension", () => {
+test("the vendor's tip (docs/domain.md): a speed dial to the IVR extension", () => {
   spec
     .given([])
     .when(create({ speedDials: [{ index: 1, number: '8000', label: 'Self-provisioning' }] }))

@@ -61,7 +61,7 @@ test('the demo matches docs/architecture.md section 7', async () => {
   assert.equal(await ok(w.sp.systemReadiness(w.clusterId)), []);
 });
 
-test('the seed holds no secret, and personal data only under `personal`', async () => {
+test('the demo seed holds no secret, and personal data only under `personal`', async () => {
   const w = await demoWorld();
   const events = await ok(w.store.readAll({ maxCount: 10_000 }));
   const text = JSON.stringify(events);
