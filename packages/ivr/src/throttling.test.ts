@@ -1,5 +1,5 @@
 // Throttling through the real domain gateway (domainGateway.ts over the credentials
-// module, packages/core/src/credentials/operations.ts): a throttled attempt is
+// module, packages/core/src/credentials/operations/): a throttled attempt is
 // never a verified one, whatever the secret, and the caller is told to try later.
 import { defaultCredentialPolicy, defaultThrottlePolicy, setCredential } from '@selfprov/core';
 import { test } from 'uvu';

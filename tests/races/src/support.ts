@@ -7,6 +7,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createSelfprov, type Selfprov } from '@selfprov/app';
 import type { EventStore, RecordedEvent } from '@selfprov/core';
+import { replayableSeed, seededRandom } from '@selfprov/core/testkit';
 import { createScryptHasher } from '@selfprov/node';
 import * as E from 'fp-ts/lib/Either.js';
 import * as assert from 'uvu/assert';
@@ -107,30 +108,10 @@ export const within = <A>(promise: Promise<A>, ms: number, describe: () => strin
     );
   });
 
-/**
- * The seed of a randomised schedule: `SELFPROV_CRASH_SEED` (to replay a failed run) or a fresh one.
- * Callers print it before they use it.
- */
-export const crashSeed = (): number => {
-  const given = process.env.SELFPROV_CRASH_SEED;
-  if (given === undefined || given === '') return Math.floor(Math.random() * 2 ** 32);
-  const seed = Number(given);
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
-    throw new Error(`SELFPROV_CRASH_SEED must be an integer in [0, 2^32): ${given}`);
-  return seed;
-};
+/** The seed of a randomised schedule: `SELFPROV_CRASH_SEED` (to replay a failed run) or a fresh one. */
+export const crashSeed = (): number => replayableSeed(process.env.SELFPROV_CRASH_SEED);
 
-/** A small deterministic generator (mulberry32): the same seed gives the same numbers in [0, 1). */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+export { seededRandom };
 
 export const hasher = createScryptHasher({ log2N: 10 });
 

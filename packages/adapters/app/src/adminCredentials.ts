@@ -30,7 +30,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
  * An administrator's credential operations: set a user's phone or voicemail PIN,
  * set a user's self-care password, set the administrators' authentication code,
  * unlock a user's credential. Secrets go to the credentials module
- * (packages/core/src/credentials/operations.ts) and are never echoed nor recorded;
+ * (packages/core/src/credentials/operations/) and are never echoed nor recorded;
  * what that module asks to record (`CredentialSet`, `CredentialUnlocked`: never a
  * secret) is appended to the user's (or the cluster's) stream. The HTTP admin API
  * (packages/adapters/http/src/routes/admin/credentials.ts) decodes a request, calls

@@ -1,7 +1,8 @@
 import {
+  type CredentialEvent,
   type DomainError,
   demo,
-  type NewEvent,
+  recordCredentialEvents,
   type StoreError,
   SYSTEM_SUBJECT,
   seedDemo,
@@ -46,20 +47,19 @@ export const seedDemoData = async (app: Selfprov): Promise<E.Either<SeedError, D
   if (E.isLeft(seeded)) return seeded;
   const { clusterId } = seeded.right;
   let secretsSet = 0;
-  const audit = async (streamId: string, events: readonly { type: string; data: unknown }[]) => {
-    if (events.length === 0) return;
-    await app.events.append(
-      streamId,
-      'any',
-      events.map((e) => ({ ...e, metadata: system }) as NewEvent),
+  // Recorded the one way credential events are (recordCredentialEvents); a failure stops the seeding.
+  const audit = (streamId: string, events: readonly CredentialEvent[]) =>
+    recordCredentialEvents(
+      { store: app.events, runtime: app.runtime },
+      { streamId, events, context: { ...system, commandId: app.runtime.ids.uuid() } },
     )();
-  };
   const code = await app.credentials.store.load(SYSTEM_SUBJECT, 'authentication-code')();
   if (E.isLeft(code)) return code;
   if (code.right === undefined) {
     const set = await setAuthenticationCode(app.credentials, { code: demoSecrets.authenticationCode, by: 'system' })();
     if (E.isLeft(set)) return set;
-    await audit(streams.cluster(clusterId), set.right.events);
+    const audited = await audit(streams.cluster(clusterId), set.right.events);
+    if (E.isLeft(audited)) return audited;
     const recorded = await app.selfProvisioning.configure(
       'cluster',
       { type: 'RecordAuthenticationCodeChanged', clusterId },
@@ -86,7 +86,8 @@ export const seedDemoData = async (app: Selfprov): Promise<E.Either<SeedError, D
       },
     })();
     if (E.isLeft(set)) return set;
-    await audit(streams.user(userId), set.right.events);
+    const audited = await audit(streams.user(userId), set.right.events);
+    if (E.isLeft(audited)) return audited;
     secretsSet += 1;
   }
 

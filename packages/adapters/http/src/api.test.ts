@@ -2,19 +2,8 @@ import { demoSecrets } from '@selfprov/app';
 import Fastify from 'fastify';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  ADMIN_TOKEN,
-  admin,
-  eventsAfter,
-  type Harness,
-  harness,
-  json,
-  logHead,
-  login,
-  PINS,
-  provisionPhone,
-} from './harness.testsupport.js';
 import { CSRF_HEADER, SESSION_COOKIE, selfprovHttp } from './index.js';
+import { ADMIN_TOKEN, admin, eventsAfter, type Harness, harness, json, logHead, login, PINS, provisionPhone } from './testing/harness.js';
 
 type ErrorBody = { code: string; message: string; details: Record<string, unknown> };
 type Turn = {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ADMIN_TOKEN, admin, type Harness, harness, PASSWORD, PINS, provisionPhone } from './harness.testsupport.js';
+import { ADMIN_TOKEN, admin, type Harness, harness, PASSWORD, PINS, provisionPhone } from './testing/harness.js';
 
 // SELFPROV_CHROMIUM only lets the failure below be tried; CI uses Debian's package.
 const CHROMIUM = process.env.SELFPROV_CHROMIUM ?? '/usr/bin/chromium';

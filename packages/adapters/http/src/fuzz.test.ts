@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { admin, eventsAfter, harness, json, logHead, login, PINS, provisionPhone } from './harness.testsupport.js';
+import { admin, eventsAfter, harness, json, logHead, login, PINS, provisionPhone } from './testing/harness.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const h = await harness({ simulatedIvr: true });

@@ -4,8 +4,8 @@ import * as t from 'io-ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bodyOf } from './codecs.js';
-import { ADMIN_TOKEN, harness, json } from './harness.testsupport.js';
 import { selfprovOpenApi, toJsonSchema } from './index.js';
+import { ADMIN_TOKEN, harness, json } from './testing/harness.js';
 
 test('io-ts combinators convert structurally', () => {
   const codec = t.exact(

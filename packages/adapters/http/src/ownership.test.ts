@@ -3,8 +3,8 @@
 // alice (logged in) aims at bob's phone, line, speed dial and alternate number.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { admin, eventsAfter, harness, json, logHead, login, PASSWORD, PINS, provisionPhone, type Session } from './harness.testsupport.js';
 import { SESSION_COOKIE } from './index.js';
+import { admin, eventsAfter, harness, json, logHead, login, PASSWORD, PINS, provisionPhone, type Session } from './testing/harness.js';
 
 const h = await harness({ simulatedIvr: true });
 const aliceDevice = await provisionPhone(h.server, '001122334455', '2001', PINS.alice as string);

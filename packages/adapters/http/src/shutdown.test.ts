@@ -5,8 +5,8 @@ import type { SelfProvisioning } from '@selfprov/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ADMIN_TOKEN, harness } from './harness.testsupport.js';
 import { startHttpServer } from './index.js';
+import { ADMIN_TOKEN, harness } from './testing/harness.js';
 
 test('close() waits for the request in flight; new requests are refused; the write is complete after a reopen', async () => {
   const h = await harness({ store: 'sqlite' });

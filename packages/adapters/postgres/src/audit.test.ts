@@ -65,6 +65,8 @@ const tampering = defineTamperingSuite('postgres (raw SQL on the tables)', {
       ],
     );
   },
+  // Per operation (the suite's default is 10 s): only a hang should reach it, even on a loaded machine.
+  timeoutMs: 30_000,
 });
 tampering.after(async () => {
   if (db) await release();

@@ -16,7 +16,8 @@ const contract = defineEventStoreContract('postgres', {
     const store: PostgresEventStore = createPostgresEventStore({
       connectionString: { ...db.config, host: '127.0.0.1', port: proxy.port },
       schema: db.freshSchema('contract'),
-      connectTimeoutMs: 2000,
+      // Generous, as the sqlite and kurrentdb contracts: a loaded machine may connect slowly; a cut relay refuses at once.
+      connectTimeoutMs: 30_000,
       pollIntervalMs: 200,
     });
     proxies.set(store, proxy);
@@ -29,7 +30,7 @@ const contract = defineEventStoreContract('postgres', {
   breakStore: async (store) => {
     await proxies.get(store)?.cut();
   },
-  timeoutMs: 10_000,
+  timeoutMs: 30_000,
 });
 
 contract.after(async () => {

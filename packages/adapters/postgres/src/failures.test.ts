@@ -5,9 +5,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPostgresEventStore } from './index.js';
 import { startProxy, startSilentServer } from './testing/proxy.js';
+import { migrateFirst, untilReady } from './testing/schemaSetup.js';
 import { type TestDatabase, useTestDatabase } from './testing/server.js';
+import { WAIT_DEADLINE_MS } from './testing/wait.js';
 
 // Unreachable servers, bad configuration, dead connections, and the unique-constraint last line of defence.
+// A call that must not hang is bounded by the usual deadline (wait.ts), which only a hang reaches.
 
 const test = suite<{ db: TestDatabase }>('failures');
 useTestDatabase(test);
@@ -30,13 +33,13 @@ test('a refused connection gives store_unavailable (retryable), never echoing th
     connectionString: `postgres://app:s3cret-pw@127.0.0.1:${port}/selfprov`,
     connectTimeoutMs: 2000,
   });
-  const e = errorOf(await withTimeout(store.ready()(), 10_000, 'ready'));
+  const e = errorOf(await withTimeout(store.ready()(), WAIT_DEADLINE_MS, 'ready'));
   assert.is(e.code, 'store_unavailable');
   assert.is(e._tag === 'StoreUnavailable' && e.retryable, true);
   assert.match(e.message, /127\.0\.0\.1:\d+\/selfprov/);
   assert.not.match(e.message, /s3cret/);
-  assert.is(errorOf(await withTimeout(store.append('s', 'any', testEvents(1))(), 10_000, 'append')).code, 'store_unavailable');
-  assert.is(errorOf(await withTimeout(store.readAll()(), 10_000, 'readAll')).code, 'store_unavailable');
+  assert.is(errorOf(await withTimeout(store.append('s', 'any', testEvents(1))(), WAIT_DEADLINE_MS, 'append')).code, 'store_unavailable');
+  assert.is(errorOf(await withTimeout(store.readAll()(), WAIT_DEADLINE_MS, 'readAll')).code, 'store_unavailable');
   await store.close();
   assert.is(errorOf(await store.readAll()()).code, 'store_closed');
 });
@@ -45,10 +48,10 @@ test('a server that accepts but never answers gives store_unavailable after the 
   const silent = await startSilentServer();
   try {
     const store = createPostgresEventStore({ connectionString: `postgres://app@127.0.0.1:${silent.port}/selfprov`, connectTimeoutMs: 500 });
-    const e = errorOf(await withTimeout(store.readStream('s')(), 10_000, 'readStream'));
+    const e = errorOf(await withTimeout(store.readStream('s')(), WAIT_DEADLINE_MS, 'readStream'));
     assert.is(e.code, 'store_unavailable');
     assert.is(e._tag === 'StoreUnavailable' && e.retryable, true);
-    await withTimeout(store.close(), 10_000, 'close');
+    await withTimeout(store.close(), WAIT_DEADLINE_MS, 'close');
   } finally {
     await silent.close();
   }
@@ -57,6 +60,9 @@ test('a server that accepts but never answers gives store_unavailable after the 
 test('a connection that goes silent mid-use gives store_unavailable after the query timeout, and close() returns', async ({ db }) => {
   const proxy = await startProxy(db.host, db.port);
   const schema = db.freshSchema('silent');
+  // Migrated first at the default timeouts, directly (schemaSetup.ts): the store below would otherwise
+  // migrate it under its own 500 ms timeouts, and through a relay it must reach within 500 ms.
+  await migrateFirst(db, schema);
   const store = createPostgresEventStore({
     connectionString: { ...db.config, host: '127.0.0.1', port: proxy.port },
     schema,
@@ -64,15 +70,17 @@ test('a connection that goes silent mid-use gives store_unavailable after the qu
     connectTimeoutMs: 500,
   });
   try {
+    // Connected (a slow connect on a loaded machine is tried again) and its schema checked.
+    await untilReady(store);
     assert.ok(E.isRight(await store.append('q', 'no_stream', testEvents(1))()));
     proxy.freeze();
-    const e = errorOf(await withTimeout(store.readStream('q')(), 10_000, 'read on a silent connection'));
+    const e = errorOf(await withTimeout(store.readStream('q')(), WAIT_DEADLINE_MS, 'read on a silent connection'));
     assert.is(e.code, 'store_unavailable');
     assert.is(e._tag === 'StoreUnavailable' && e.retryable, true);
-    const again = errorOf(await withTimeout(store.append('q', 0, testEvents(1))(), 10_000, 'append on a silent connection'));
+    const again = errorOf(await withTimeout(store.append('q', 0, testEvents(1))(), WAIT_DEADLINE_MS, 'append on a silent connection'));
     assert.is(again.code, 'store_unavailable');
   } finally {
-    await withTimeout(store.close(), 10_000, 'close');
+    await withTimeout(store.close(), WAIT_DEADLINE_MS, 'close');
     await proxy.close();
     await db.dropSchema(schema);
   }
@@ -82,7 +90,7 @@ test('a connect_timeout in the URL is honoured', async () => {
   const silent = await startSilentServer();
   try {
     const store = createPostgresEventStore({ connectionString: `postgres://app@127.0.0.1:${silent.port}/selfprov?connect_timeout=1` });
-    const e = errorOf(await withTimeout(store.ready()(), 10_000, 'ready'));
+    const e = errorOf(await withTimeout(store.ready()(), WAIT_DEADLINE_MS, 'ready'));
     assert.is(e.code, 'store_unavailable');
     await store.close();
   } finally {
@@ -120,7 +128,7 @@ test('killed backends: calls fail typed or succeed, and the store recovers by it
     assert.ok(E.isRight(await store.append('k', 'no_stream', testEvents(1))()));
     await db.admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [`kill-${schema}`]);
     // The pool may hand out a connection that died a moment ago: a typed, retryable error at worst.
-    const first = await withTimeout(store.append('k', 0, testEvents(1))(), 10_000, 'append after kill');
+    const first = await withTimeout(store.append('k', 0, testEvents(1))(), WAIT_DEADLINE_MS, 'append after kill');
     if (E.isLeft(first)) {
       assert.is(first.left.code, 'store_unavailable');
       assert.is(first.left._tag === 'StoreUnavailable' && first.left.retryable, true);

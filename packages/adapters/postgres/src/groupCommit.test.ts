@@ -6,8 +6,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPostgresEventStore, type PostgresEventStore } from './index.js';
 import { startProxy } from './testing/proxy.js';
+import { migrateFirst, untilReady } from './testing/schemaSetup.js';
 import { type TestDatabase, useTestDatabase } from './testing/server.js';
-import { untilWaitingOnLock } from './testing/wait.js';
 
 // Group commit: appends issued while another is in flight share one transaction (one round trip of
 // the append function), yet each is decided and answered exactly as if it had come alone.
@@ -68,13 +68,22 @@ test('concurrent appends to different streams share transactions, each answered 
 
 test('in one group, a call whose expectation fails is refused alone; the others are written', async ({ db, store }) => {
   ok(await store.append('taken', 'no_stream', testEvents(1))());
+  // A round trip counts as in flight until a few microtasks after its caller has its answer: calls
+  // issued right after an awaited append would all wait, the first included. After a read (I/O), none is.
+  const before = await store.readStream('taken')();
+  assert.ok(E.isRight(before) && before.right.currentVersion === 0);
+  // Issued in one go: the first takes the only round trip at once (groupCommit.ts); the next three
+  // wait for it and then share one round trip, the refused call between the two written ones; the
+  // last, on a stream already in that group, waits for it and goes alone after it.
   const calls = [
+    store.append('opener', 'no_stream', testEvents(1))(),
     store.append('fresh-a', 'no_stream', testEvents(1))(),
     store.append('taken', 'no_stream', testEvents(1))(),
     store.append('fresh-b', 'no_stream', testEvents(1))(),
     store.append('taken', 5, testEvents(1))(),
   ];
-  const [a, refused, b, refusedToo] = await Promise.all(calls);
+  const [opener, a, refused, b, refusedToo] = await Promise.all(calls);
+  ok(opener as E.Either<StoreError, AppendResult>);
   ok(a as E.Either<StoreError, AppendResult>);
   ok(b as E.Either<StoreError, AppendResult>);
   for (const r of [refused, refusedToo]) {
@@ -83,7 +92,10 @@ test('in one group, a call whose expectation fails is refused alone; the others 
   }
   const read = await store.readStream('taken')();
   assert.ok(E.isRight(read) && read.right.currentVersion === 0, 'nothing was added to the refused stream');
-  assert.ok((await transactionsOf(db, store, ['fresh-a', 'fresh-b'])) >= 1);
+  // The written calls of the group share one transaction (the refusal inside it neither failed it nor
+  // split it into calls on their own); the first call had one of its own.
+  assert.is(await transactionsOf(db, store, ['fresh-a', 'fresh-b']), 1, 'the group committed as one transaction');
+  assert.is(await transactionsOf(db, store, ['opener', 'fresh-a', 'fresh-b']), 2, 'the first call alone, then the group');
 });
 
 test('a call replaying recorded events in a group gets its replay; the group is retried call by call', async ({ store }) => {
@@ -175,10 +187,17 @@ test('a group whose fate is unknown (its answer lost) answers every call as unce
   const lockedEvents = withIds(testEvents(1, 'L'), '0000000a');
   const freshEvents = withIds(testEvents(1, 'F'), '0000000f');
   try {
+    // Migrated at the default timeouts first (schemaSetup.ts), not by the store under 2 s ones.
+    await migrateFirst(db, schema);
+    await untilReady(store);
     ok(await store.append('busy', 'no_stream', testEvents(1))());
     ok(await store.append('locked', 'no_stream', testEvents(1))());
     await holder.connect();
     await lockStreams(holder, schema, ['locked']);
+    // The relay goes silent the moment the group's statement (the only one through `append`, prepared
+    // as selfprov_append_v5, see appendRoundTrips.ts) has been sent whole: it reaches the server, its
+    // answer never comes back. Nothing here has to catch the group on the server in time.
+    const frozen = proxy.freezeAfterStatement('selfprov_append_v5');
     // Issued in one go: the first takes the only round trip (synchronously), the others wait for it
     // and then share the next one. The first goes through append_one, the group through append.
     const first = store.append('busy', 0, testEvents(1))();
@@ -188,9 +207,8 @@ test('a group whose fate is unknown (its answer lost) answers every call as unce
       store.append('fresh', 'no_stream', freshEvents)(),
     ];
     ok(await first);
-    // The group is on the server now, waiting on the holder. Silence the connection, then let it go on.
-    await untilWaitingOnLock(db.admin, `"${schema}".append(`, 'the group to wait on the lock');
-    proxy.freeze();
+    // The group is on the server now (waiting on the holder), the connection silent: let it go on.
+    await frozen;
     await holder.query('ROLLBACK');
     for (const r of await Promise.all(grouped)) {
       assert.ok(E.isLeft(r), 'no call is answered as done or refused');
@@ -221,6 +239,9 @@ test('a group the server cancels (statement_timeout) is known unwritten: every c
   const store = createPostgresEventStore({ connectionString: db.config, schema, maxConcurrentAppends: 1, queryTimeoutMs: 1000 });
   const holder = new pg.Client(db.config);
   try {
+    // Migrated at the default timeouts first (schemaSetup.ts), not by the store under 1 s ones.
+    await migrateFirst(db, schema);
+    await untilReady(store);
     ok(await store.append('busy', 'no_stream', testEvents(1))());
     ok(await store.append('locked', 'no_stream', testEvents(1))());
     await holder.connect();

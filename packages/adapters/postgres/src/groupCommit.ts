@@ -35,10 +35,19 @@ export const createGroupCommit = ({ maxConcurrentAppends, run, sendBatch, append
    * Group commit: calls issued while `maxConcurrentAppends` round trips are in flight wait, and the
    * next round trip carries all of them that touch distinct streams (up to MAX_BATCH_CALLS calls or
    * MAX_BATCH_EVENTS events): one transaction and one WAL flush for many appends, each still decided
-   * and answered on its own. A lone caller never waits. If the shared transaction fails for any reason
-   * (a deadlock, a recorded event id, a lost connection), every call of it is run again on its own:
-   * appends are idempotent by event id, so a batch that committed before its answer was lost is
-   * replayed, never written twice.
+   * and answered on its own. A lone caller never waits. If the shared transaction fails, what each call
+   * gets depends on what the failure says about it (runBatch):
+   * - the server refused the statement with an error carrying a SQLSTATE (a deadlock, a recorded
+   *   event id...): rolled back, nothing of it written, so every call of it is run again on its own,
+   *   one after another (appends are idempotent by event id: a call whose events are recorded gets
+   *   their replay);
+   * - the server cancelled it (57014, the statement timeout): rolled back too, but not rerun: every
+   *   call gets the store's retryable `store_unavailable` (details.sqlState 57014);
+   * - no answer from the server (the client's own timeout, a connection lost without a server error):
+   *   its fate is unknown, as for a lone call, so every call gets `store_unavailable` without a
+   *   SQLSTATE; a retry with the same event ids answers what really happened (a replay if it
+   *   committed), never writing twice;
+   * - the store was closed meanwhile: every call gets `store_closed`.
    */
   let queue: Pending[] = [];
   let inFlight = 0;

@@ -14,7 +14,10 @@ let db: TestDatabase | undefined;
 const owners = new WeakMap<object, PostgresEventStore>();
 
 const contract = <S extends object>(
-  define: (name: string, harness: { create(): Promise<S>; dispose(port: S): Promise<void> }) => ReturnType<typeof suite>,
+  define: (
+    name: string,
+    harness: { create(): Promise<S>; dispose(port: S): Promise<void>; timeoutMs?: number },
+  ) => ReturnType<typeof suite>,
   pick: (stores: ReturnType<typeof postgresSecurityStores>) => S,
   isolation?: 'serializable',
 ) => {
@@ -32,6 +35,8 @@ const contract = <S extends object>(
       await store?.close();
       if (store) await db?.dropSchema(store.schema);
     },
+    // Per operation (the contracts' default is 10 s): only a hang should reach it, even on a loaded machine.
+    timeoutMs: 30_000,
   });
   test.after(async () => {
     if (db) await release();

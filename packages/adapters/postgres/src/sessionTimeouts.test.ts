@@ -7,18 +7,23 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPostgresEventStore, type PostgresEventStoreOptions } from './index.js';
 import { CLIENT_TIMEOUT_MARGIN_MS } from './sessionTimeouts.js';
+import { type RelayedConnection, startProxy } from './testing/proxy.js';
+import { migrateFirst, untilReady } from './testing/schemaSetup.js';
 import { type TestDatabase, useTestDatabase } from './testing/server.js';
-import { eventually, untilWaitingOnLock } from './testing/wait.js';
+import { eventually, WAIT_DEADLINE_MS } from './testing/wait.js';
 
-// The server ends what the client gives up on: every store connection carries a statement_timeout
-// and an idle_in_transaction_session_timeout of queryTimeoutMs (sessionTimeouts.ts), so nothing a
-// timed-out statement held outlives it, and the store carries on with the next call.
+// The server ends what the client gives up on: every store connection (the pool's and the LISTEN
+// connection) carries a statement_timeout and an idle_in_transaction_session_timeout of queryTimeoutMs
+// (sessionTimeouts.ts), so nothing a timed-out statement held outlives it, and the store carries on
+// with the next call. Each test's schema is migrated first at the default timeouts (schemaSetup.ts):
+// the stores below, with timeouts of a second or so, only check it.
 
 const test = suite<{ db: TestDatabase; schema: string; holder: pg.Client }>('session timeouts');
 useTestDatabase(test);
 
 test.before.each(async (ctx) => {
   ctx.schema = ctx.db.freshSchema('tmo');
+  await migrateFirst(ctx.db, ctx.schema);
   ctx.holder = new pg.Client(ctx.db.config);
   await ctx.holder.connect();
 });
@@ -41,6 +46,7 @@ const ok = <A>(r: E.Either<StoreError, A>): A => {
 const settingsOf = async (options: PostgresEventStoreOptions) => {
   const store = createPostgresEventStore(options);
   try {
+    await untilReady(store);
     return ok(
       await store.withPool(async (pool) => {
         const clients = [await pool.connect(), await pool.connect()];
@@ -62,7 +68,7 @@ const settingsOf = async (options: PostgresEventStoreOptions) => {
   }
 };
 
-test('every store connection carries statement_timeout and idle_in_transaction_session_timeout of queryTimeoutMs', async ({
+test('every pool connection carries statement_timeout and idle_in_transaction_session_timeout of queryTimeoutMs', async ({
   db,
   schema,
 }) => {
@@ -88,13 +94,82 @@ test('every store connection carries statement_timeout and idle_in_transaction_s
   );
 });
 
+test('the LISTEN connection carries the same timeouts: it is opened with the startup parameters the server applies to the pool connections', async ({
+  db,
+  schema,
+}) => {
+  // The LISTEN connection runs none of the store's queries, so it cannot be asked (SHOW); what it
+  // carries is what it was opened with. The store reaches the server through a relay that records
+  // each connection's startup message; a connection is matched to its server backend by the relay's
+  // port, which the server sees as the client's (inet_client_port(), pg_stat_activity.client_port).
+  const proxy = await startProxy(db.host, db.port);
+  const applicationName = `listen-${schema}`;
+  const store = createPostgresEventStore({
+    connectionString: { ...db.config, host: '127.0.0.1', port: proxy.port, application_name: applicationName },
+    schema,
+    queryTimeoutMs: 1500,
+  });
+  const sent = (port: number | undefined) => {
+    const relayed: RelayedConnection | undefined = proxy.connections().find((c) => c.serverSidePort === port);
+    return { statement: relayed?.startup?.statement_timeout, idle: relayed?.startup?.idle_in_transaction_session_timeout };
+  };
+  try {
+    await untilReady(store);
+    // A pool connection: the startup parameters it was opened with are the session's settings.
+    const pooled = ok(
+      await store.withPool(async (pool) => {
+        const c = await pool.connect();
+        try {
+          const { rows } = await c.query(
+            `SELECT current_setting('statement_timeout') AS statement, current_setting('idle_in_transaction_session_timeout') AS idle,
+                    inet_client_port() AS port`,
+          );
+          return E.right(rows[0] as { statement: string; idle: string; port: number });
+        } finally {
+          c.release();
+        }
+      })(),
+    );
+    assert.equal({ statement: pooled.statement, idle: pooled.idle }, { statement: '1500ms', idle: '1500ms' }, 'what the server applied');
+    assert.equal(sent(pooled.port), { statement: '1500', idle: '1500' }, 'what the pool connection was opened with');
+    // The LISTEN connection, opened by the first subscription.
+    const sub = store.subscribe({ onEvent: () => undefined });
+    try {
+      let listenPort: number | undefined;
+      await eventually(async () => {
+        const { rows } = await db.admin.query(
+          `SELECT client_port FROM pg_stat_activity WHERE application_name = $1 AND query ILIKE 'LISTEN%'`,
+          [applicationName],
+        );
+        listenPort = rows[0]?.client_port ?? undefined;
+        return listenPort !== undefined;
+      }, 'the LISTEN connection');
+      assert.ok(listenPort !== pooled.port, 'a connection of its own');
+      assert.equal(sent(listenPort), { statement: '1500', idle: '1500' }, 'what the LISTEN connection was opened with');
+    } finally {
+      await sub.close();
+    }
+  } finally {
+    await store.close();
+    await proxy.close();
+  }
+});
+
 test('a statement held past queryTimeoutMs is ended by the server: its locks go with it and the next append succeeds', async ({
   db,
   schema,
   holder,
 }) => {
-  const store = createPostgresEventStore({ connectionString: db.config, schema, queryTimeoutMs: 800 });
+  // Its own application_name: the store's backends can be told apart from everything else afterwards,
+  // without having to catch the call while it waits (the server may cancel it before any look).
+  const applicationName = `held-${schema}`;
+  const store = createPostgresEventStore({
+    connectionString: { ...db.config, application_name: applicationName },
+    schema,
+    queryTimeoutMs: 800,
+  });
   try {
+    await untilReady(store);
     // The append function locks streams in the order of their ids' hashes (appendFunction.ts): the
     // call below locks `first`, then waits for `second`, held by another transaction.
     const hash = (id: string) => createHash('sha256').update(id).digest('hex');
@@ -108,18 +183,21 @@ test('a statement held past queryTimeoutMs is ended by the server: its locks go 
       { streamId: first, expected: 'any', events: testEvents(1) },
       { streamId: second, expected: 'any', events: testEvents(1) },
     ])();
-    const [pid] = await untilWaitingOnLock(db.admin, `"${schema}".append(`, 'the append to wait on the held stream');
     const e = errorOf(await call);
     assert.is(e.code, 'store_unavailable');
     assert.is(e._tag === 'StoreUnavailable' && e.retryable, true);
     assert.is(e.details?.sqlState, '57014', 'cancelled by the server, not abandoned by the client');
     assert.match(e.message, /statement timeout/);
 
-    // Its transaction ended with the answer (PostgreSQL aborts it as it reports the error): within the margin at most.
+    // Its transaction ended with the answer (PostgreSQL aborts it as it reports the error, so this holds
+    // at once or within milliseconds): no backend of the store is still in a statement or a transaction.
+    // The deadline, the client's margin plus the usual slack, is only reached by a failing test.
     await eventually(
-      async () => (await db.admin.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state <> 'idle'`, [pid])).rowCount === 0,
+      async () =>
+        (await db.admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'`, [applicationName]))
+          .rowCount === 0,
       'the timed-out transaction to be gone',
-      CLIENT_TIMEOUT_MARGIN_MS,
+      CLIENT_TIMEOUT_MARGIN_MS + WAIT_DEADLINE_MS,
     );
     // So the stream it had locked is free, while the other one is still held: the next append goes through.
     const next = ok(await store.append(first, 'any', testEvents(1))());
@@ -135,6 +213,7 @@ test('a statement held past queryTimeoutMs is ended by the server: its locks go 
 test('a transaction left idle is closed by the server: its locks are released and the store goes on', async ({ db, schema }) => {
   const store = createPostgresEventStore({ connectionString: db.config, schema, queryTimeoutMs: 800 });
   try {
+    await untilReady(store);
     ok(await store.append('idle', 'no_stream', testEvents(1))());
     // A body that opens a transaction, takes a lock and then does nothing (a stuck caller).
     const stuck = await store.withPool(async (pool) => {

@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { noThrottling, ok, setup } from '../testing/credentialsHarness.js';
 import { type CredentialPolicy, defaultCredentialPolicy, defaultThrottlePolicy, type ThrottlePolicy } from './codecs.js';
-import { noThrottling, ok, setup } from './harness.testsupport.js';
-import { type CredentialDeps, setCredential, type VerificationResult, verifyPin } from './operations.js';
+import { setCredential } from './operations/set.js';
+import type { CredentialDeps } from './operations/support.js';
+import { type VerificationResult, verifyPin } from './operations/verify.js';
 import type { CredentialStore, SecretHasher, ThrottleStore } from './ports.js';
 
 /**

@@ -66,23 +66,18 @@ export {
   type RefusalReason,
 } from './events.js';
 export { createMemoryCredentialStore, createMemoryThrottleStore, type MemoryCredentialStore, type MemoryThrottleStore } from './memory.js';
+export { setAuthenticationCode, verifyAuthenticationCode } from './operations/authenticationCode.js';
+export { type SetCredentialInput, type SetCredentialResult, setCredential } from './operations/set.js';
+export { credentialStatus } from './operations/status.js';
+export { type CredentialDeps, MAX_CONFLICT_RETRIES } from './operations/support.js';
+export { type UnlockResult, unlockCredential } from './operations/unlock.js';
 export {
-  type CredentialDeps,
-  credentialStatus,
-  MAX_CONFLICT_RETRIES,
-  type SetCredentialInput,
-  type SetCredentialResult,
-  setAuthenticationCode,
-  setCredential,
-  type UnlockResult,
-  unlockCredential,
   type VerificationOutcome,
   type VerificationResult,
   type VerifyCredentialInput,
-  verifyAuthenticationCode,
   verifyCredential,
   verifyPin,
-} from './operations.js';
+} from './operations/verify.js';
 export {
   type CredentialRecord,
   type CredentialState,

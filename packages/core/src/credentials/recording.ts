@@ -15,10 +15,11 @@ export interface CredentialRecordingRequest {
 
 /**
  * The one way to record what a credentials operation reports (packages/core/src/credentials/
- * operations.ts answers `events`, facts that never carry a secret): appended to the subject's
+ * operations/ answer `events`, facts that never carry a secret): appended to the subject's
  * stream through the command handler, guarded by the version it read (a concurrent writer makes it
  * re-read and append again, never interleave), idempotent by `commandId`. Self-care, the IVR
- * gateway, the admin API and erasure all record through it. Nothing to record answers at once.
+ * gateway, the admin API and the demo seed record through it (erasure records its own
+ * `PersonalDataErased` the same way: provisioning/endUser/erasure.ts). Nothing to record answers at once.
  */
 export const recordCredentialEvents =
   (deps: CommandDeps, request: CredentialRecordingRequest): TE.TaskEither<StoreError, CommandResult> =>

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { goodPins } from '../testing/credentialsHarness.js';
 import { defaultCredentialPolicy } from './codecs.js';
-import { goodPins } from './harness.testsupport.js';
 import {
   checkAuthenticationCode,
   checkPassword,

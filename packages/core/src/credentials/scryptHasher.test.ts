@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createScryptHasher, productionScryptParameters } from '../testing/scryptHasher.js';
 import { recommendedScryptParameters } from './ports.js';
-import { createScryptHasher, productionScryptParameters } from './scryptHasher.testsupport.js';
 
 test('the test hasher makes salted, self-describing PHC strings that verify only the right secret', async () => {
   const hasher = createScryptHasher();

@@ -3,10 +3,13 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { MINUTE, setup } from '../testing/credentialsHarness.js';
 import { type CredentialKind, defaultCredentialPolicy } from './codecs.js';
 import type { CredentialError } from './errors.js';
-import { MINUTE, setup } from './harness.testsupport.js';
-import { credentialStatus, setCredential, unlockCredential, verifyCredential } from './operations.js';
+import { setCredential } from './operations/set.js';
+import { credentialStatus } from './operations/status.js';
+import { unlockCredential } from './operations/unlock.js';
+import { verifyCredential } from './operations/verify.js';
 
 /**
  * No secret and no hash ever leaves the module in an event, an outcome or an

@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { fails, goodPins, MINUTE, noThrottling, ok, setup } from '../testing/credentialsHarness.js';
 import { defaultCredentialPolicy } from './codecs.js';
-import { fails, goodPins, MINUTE, noThrottling, ok, setup } from './harness.testsupport.js';
-import { setCredential, verifyPin } from './operations.js';
+import { setCredential } from './operations/set.js';
+import { verifyPin } from './operations/verify.js';
 
 const owner = { userId: 'alice', firstName: 'Alice', lastName: 'Martinot', extension: '2001', mailbox: '2001' };
 const device = 'SEPAABBCCDDEEFF';

@@ -1,8 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { fails, goodPins, MINUTE, ok, setup } from '../testing/credentialsHarness.js';
 import { defaultCredentialPolicy, defaultThrottlePolicy, type ThrottlePolicy } from './codecs.js';
-import { fails, goodPins, MINUTE, ok, setup } from './harness.testsupport.js';
-import { setCredential, verifyPin } from './operations.js';
+import { setCredential } from './operations/set.js';
+import { verifyPin } from './operations/verify.js';
 
 const WRONG = '00000000';
 

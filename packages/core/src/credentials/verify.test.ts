@@ -1,17 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { DAY, fails, MINUTE, noThrottling, ok, START, setup } from '../testing/credentialsHarness.js';
 import { type CredentialPolicy, defaultCredentialPolicy, SYSTEM_SUBJECT } from './codecs.js';
-import { DAY, fails, MINUTE, noThrottling, ok, START, setup } from './harness.testsupport.js';
-import {
-  credentialStatus,
-  setAuthenticationCode,
-  setCredential,
-  unlockCredential,
-  verifyAuthenticationCode,
-  verifyCredential,
-  verifyPin,
-} from './operations.js';
+import { setAuthenticationCode, verifyAuthenticationCode } from './operations/authenticationCode.js';
+import { setCredential } from './operations/set.js';
+import { credentialStatus } from './operations/status.js';
+import { unlockCredential } from './operations/unlock.js';
+import { verifyCredential, verifyPin } from './operations/verify.js';
 
 const PIN = '73915824';
 const WRONG = '51739264';

@@ -1,7 +1,7 @@
 /**
  * The stream catalogue: which streams exist, what kind each is, and whose they are. Every package
  * declares its own streams (core's provisioning domain in provisioning/shared/streams.ts,
- * self-care in packages/selfcare/src/shared/streams.ts); the composition root merges them and hands
+ * self-care in packages/selfcare/src/shared/streamCatalogue.ts); the composition root merges them and hands
  * the result to whoever needs to read a stream id back (the audit trail, read models). Core names
  * no stream of another package.
  */

@@ -5,13 +5,12 @@
  */
 export { type BurstCheckOptions, checkBurstsMatchSequential } from './burst.js';
 export { appendOrFail, type ContractHarness, defineEventStoreContract } from './contract.js';
-export {
-  defineCredentialStoreContract,
-  defineKeyStoreContract,
-  defineThrottleStoreContract,
-  type SecurityStoreHarness,
-} from './credentialContract.js';
 export { deciderSpec } from './deciderSpec.js';
 export { testEvent, testEvents, uniqueStream, withTimeout } from './events.js';
+export { defineCredentialStoreContract } from './securityContract/credentialStore.js';
+export { defineKeyStoreContract } from './securityContract/keyStore.js';
+export type { SecurityStoreHarness } from './securityContract/support.js';
+export { defineThrottleStoreContract } from './securityContract/throttleStore.js';
+export { replayableSeed, seededRandom } from './seeded.js';
 export { defineTamperingSuite, type TamperHarness } from './tampering.js';
 export { type StreamEvents, type WorkflowSpecOptions, workflowSpec } from './workflowSpec.js';

@@ -93,7 +93,7 @@ test('lockout after three failures, for the policy duration', async () => {
   assert.is((await failure(f.sc.login({ userId: 'alice', password: PASSWORD }))).code, 'account_locked');
   // What the credentials port reports is recorded in the account stream, as facts: the fixture's
   // password and login, the three failures and the lockout, then the refusal of the right password
-  // while locked (the core module's events, packages/core/src/credentials/operations.ts).
+  // while locked (the core module's events, packages/core/src/credentials/operations/).
   const audit = (await f.log())
     .filter((e) => e.streamId === 'selfcare-account-alice' && e.type.startsWith('Credential'))
     .map((e) => e.type);

@@ -79,7 +79,7 @@ const copyRound =
 
 /**
  * Self-care's credentials port over the core credentials module
- * (packages/core/src/credentials/operations.ts): the same policy
+ * (packages/core/src/credentials/operations/): the same policy
  * (lockout, history, trivial-PIN and password rules), throttling per
  * `deviceKey` and hashing as the IVR, on whatever `CredentialStore`,
  * `ThrottleStore` and `SecretHasher` `deps` carries. `policy` applies to every

@@ -18,8 +18,8 @@
 import type pg from 'pg';
 import { sqlState } from '../errors.js';
 
-/** Attempts of the drop, each after ending the backends in the way. */
-const DROP_ATTEMPTS = 6;
+/** Attempts of the drop, each after ending the backends in the way (so at most DROP_ATTEMPTS - 1 retries). */
+export const DROP_ATTEMPTS = 6;
 /** How long one attempt of the drop may wait for a lock before it is retried. */
 const DROP_LOCK_TIMEOUT_MS = 2000;
 /** Generous: a terminated backend exits within milliseconds unless the machine is starved. */

@@ -1,24 +1,6 @@
-/**
- * The seed of a randomised schedule: `SELFPROV_CRASH_SEED` (to replay a failed run) or a fresh one.
- * Callers print it before they use it.
- */
-export const crashSeed = (): number => {
-  const given = process.env.SELFPROV_CRASH_SEED;
-  if (given === undefined || given === '') return Math.floor(Math.random() * 2 ** 32);
-  const seed = Number(given);
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
-    throw new Error(`SELFPROV_CRASH_SEED must be an integer in [0, 2^32): ${given}`);
-  return seed;
-};
+import { replayableSeed, seededRandom } from '@selfprov/core/testkit';
 
-/** A small deterministic generator (mulberry32): the same seed gives the same numbers in [0, 1). */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+/** The seed of a randomised schedule: `SELFPROV_CRASH_SEED` (to replay a failed run) or a fresh one. */
+export const crashSeed = (): number => replayableSeed(process.env.SELFPROV_CRASH_SEED);
+
+export { seededRandom };

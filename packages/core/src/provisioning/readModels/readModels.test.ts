@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryCheckpointStore } from '../../kernel/projection/projection.js';
-import { admin, createUser, demoWorld, deviceOf, ok, plugIn, provisionBySpId } from '../selfProvisioning/fixtures.testsupport.js';
+import { admin, createUser, demoWorld, deviceOf, ok, plugIn, provisionBySpId } from '../../testing/provisioningFixtures.js';
 import { createReadModels, freeNumbers, inRange, rangeSize, selfProvisioningProjections } from './index.js';
 
 test('free numbers: in range, lowest first, keeping leading zeros', () => {

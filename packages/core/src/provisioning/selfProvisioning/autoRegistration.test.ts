@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { demoWorld, deviceOf, logLength, macOf, ok, plugIn, provisionBySpId, refused } from '../../testing/provisioningFixtures.js';
 import { streams } from '../shared/streams.js';
-import { demoWorld, deviceOf, logLength, macOf, ok, plugIn, provisionBySpId, refused } from './fixtures.testsupport.js';
 
 const admin = { actor: { kind: 'administrator', id: 'admin' }, channel: 'admin-api' } as const;
 

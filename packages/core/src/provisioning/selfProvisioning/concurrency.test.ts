@@ -7,6 +7,7 @@ import type { RecordedEvent } from '../../kernel/eventstore/envelope.js';
 import type { MemoryEventStore } from '../../kernel/eventstore/memory.js';
 import type { EventStore } from '../../kernel/eventstore/port.js';
 import type { Runtime } from '../../kernel/runtime/ports.js';
+import { admin, demoWorld, deviceOf, macOf, ok, plugIn, provisionBySpId } from '../../testing/provisioningFixtures.js';
 import type { DnHolderData } from '../directoryNumber/events.js';
 import { type EndUserState, endUserDecider, initialEndUserState } from '../endUser/decider.js';
 import type { EndUserEvent } from '../endUser/events.js';
@@ -16,7 +17,6 @@ import { streams } from '../shared/streams.js';
 import { userProfileDecider } from '../userProfile/decider.js';
 import type { UserProfileEvent } from '../userProfile/events.js';
 import { createSelfProvisioning, type SelfProvisioning } from './facade.js';
-import { admin, demoWorld, deviceOf, macOf, ok, plugIn, provisionBySpId } from './fixtures.testsupport.js';
 
 /**
  * Concurrency properties on the memory store, with fast-check's scheduler deciding

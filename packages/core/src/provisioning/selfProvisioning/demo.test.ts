@@ -2,10 +2,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryEventStore } from '../../kernel/eventstore/memory.js';
+import { admin, demoWorld, logLength, ok, refused, testRuntime } from '../../testing/provisioningFixtures.js';
 import { streams } from '../shared/streams.js';
 import { demo, seedDemo } from './demo.js';
 import { createSelfProvisioning } from './facade.js';
-import { admin, demoWorld, logLength, ok, refused, testRuntime } from './fixtures.testsupport.js';
 
 test('seedDemo builds the demo configuration through the real commands; seeding again writes nothing', async () => {
   const runtime = testRuntime();

@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ErrorShape } from '../../kernel/errors.js';
-import { streams } from '../shared/streams.js';
 import {
   admin,
   createUser,
@@ -14,7 +13,8 @@ import {
   plugIn,
   provisionBySpId,
   refused,
-} from './fixtures.testsupport.js';
+} from '../../testing/provisioningFixtures.js';
+import { streams } from '../shared/streams.js';
 
 /** Expects a refusal with `code` (and `field`), and that nothing was appended. */
 const expectRefusal = async (w: DemoWorld, run: () => Promise<ErrorShape>, code: string, field?: string): Promise<ErrorShape> => {

@@ -1,7 +1,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import {
+  admin,
+  type DemoWorld,
+  demoWorld,
+  deviceOf,
+  logLength,
+  ok,
+  plugIn,
+  provisionBySpId,
+  refused,
+} from '../../testing/provisioningFixtures.js';
 import { streams } from '../shared/streams.js';
-import { admin, type DemoWorld, demoWorld, deviceOf, logLength, ok, plugIn, provisionBySpId, refused } from './fixtures.testsupport.js';
 
 const replace = (w: DemoWorld, n: number, primaryExtension: string, method = 'pin') =>
   w.sp.replacePhone({ clusterId: w.clusterId, deviceName: deviceOf(n), primaryExtension, authentication: { method } });

@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { demoWorld, ok } from '../../testing/provisioningFixtures.js';
 import { deviceTemplateDecider } from '../deviceTemplate/decider.js';
 import { type EndUserState, initialEndUserState } from '../endUser/decider.js';
 import { featureGroupTemplateDecider } from '../featureGroupTemplate/decider.js';
 import { lineTemplateDecider } from '../lineTemplate/decider.js';
 import { userProfileDecider } from '../userProfile/decider.js';
-import { demoWorld, ok } from './fixtures.testsupport.js';
 import { type ConfigurationLookups, resolveUserSetup, userReadiness } from './userReadiness.js';
 
 const c = 'c1';

@@ -2,12 +2,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import * as assert from 'uvu/assert';
+import type { ThrottlePolicy } from '../credentials/codecs.js';
+import type { CredentialError } from '../credentials/errors.js';
+import { createMemoryCredentialStore, createMemoryThrottleStore } from '../credentials/memory.js';
+import type { CredentialDeps } from '../credentials/operations/support.js';
 import { manualClock } from '../kernel/runtime/ports.js';
-import type { ThrottlePolicy } from './codecs.js';
-import type { CredentialError } from './errors.js';
-import { createMemoryCredentialStore, createMemoryThrottleStore } from './memory.js';
-import type { CredentialDeps } from './operations.js';
-import { createScryptHasher } from './scryptHasher.testsupport.js';
+import { createScryptHasher } from './scryptHasher.js';
 
 export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;

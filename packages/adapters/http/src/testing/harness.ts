@@ -8,7 +8,7 @@ import { createIvrDriver, simulatedScheduler } from '@selfprov/ivr';
 import { createScryptHasher } from '@selfprov/node';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import * as E from 'fp-ts/lib/Either.js';
-import { CSRF_HEADER, createHttpServer, type HttpServerOptions, SESSION_COOKIE } from './index.js';
+import { CSRF_HEADER, createHttpServer, type HttpServerOptions, SESSION_COOKIE } from '../index.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };

@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { createMemoryEventStore, type MemoryEventStore } from '../../kernel/eventstore/memory.js';
-import type { EventStore } from '../../kernel/eventstore/port.js';
-import { manualClock, type Runtime, sequentialIds, systemRuntime } from '../../kernel/runtime/ports.js';
-import { type DemoStep, demo, demoSteps, seedDemo } from './demo.js';
-import { createSelfProvisioning, type SelfProvisioning } from './facade.js';
+import { createMemoryEventStore, type MemoryEventStore } from '../kernel/eventstore/memory.js';
+import type { EventStore } from '../kernel/eventstore/port.js';
+import { manualClock, type Runtime, sequentialIds, systemRuntime } from '../kernel/runtime/ports.js';
+import { type DemoStep, demo, demoSteps, seedDemo } from '../provisioning/selfProvisioning/demo.js';
+import { createSelfProvisioning, type SelfProvisioning } from '../provisioning/selfProvisioning/facade.js';
 
 /**
  * Test support for the self-provisioning workflows (pure: no Node module). A

@@ -7,8 +7,8 @@
  * default limit is 32 MiB). This file may serve as the adapter's starting point.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import type { SecretHasher } from './ports.js';
-import { recommendedScryptParameters } from './ports.js';
+import type { SecretHasher } from '../credentials/ports.js';
+import { recommendedScryptParameters } from '../credentials/ports.js';
 
 export interface ScryptParameters {
   readonly log2N: number;
