@@ -1,6 +1,5 @@
-import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { type CommandContext, type CommandDeps, type CommandResult, handleMultiStreamCommand } from '../kernel/command/handler.js';
+import { type CommandContext, type CommandDeps, type CommandResult, recordFacts } from '../kernel/command/handler.js';
 import type { StoreError } from '../kernel/eventstore/errors.js';
 import type { CredentialEvent } from './events.js';
 
@@ -21,13 +20,5 @@ export interface CredentialRecordingRequest {
  * gateway, the admin API and the demo seed record through it (erasure records its own
  * `PersonalDataErased` the same way: provisioning/endUser/erasure.ts). Nothing to record answers at once.
  */
-export const recordCredentialEvents =
-  (deps: CommandDeps, request: CredentialRecordingRequest): TE.TaskEither<StoreError, CommandResult> =>
-  async () => {
-    if (request.events.length === 0) return E.right({ events: [], versions: new Map(), alreadyHandled: false, retries: 0 });
-    return handleMultiStreamCommand<never>(
-      deps,
-      { streams: [request.streamId], decide: () => E.right([{ streamId: request.streamId, events: request.events }]) },
-      request.context,
-    )();
-  };
+export const recordCredentialEvents = (deps: CommandDeps, request: CredentialRecordingRequest): TE.TaskEither<StoreError, CommandResult> =>
+  recordFacts(deps, request.streamId, request.events, request.context);

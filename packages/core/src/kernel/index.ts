@@ -18,6 +18,7 @@ export {
   type LoadedStream,
   type MultiStreamCommand,
   type RetryPolicy,
+  recordFacts,
   type StreamDecision,
 } from './command/handler.js';
 export {

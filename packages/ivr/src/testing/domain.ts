@@ -3,7 +3,7 @@
 // (packages/core/src/provisioning/selfProvisioning/demo.ts) through the real commands,
 // the facade over core's memory event store, and the real credentials module with
 // a cheap hasher. Every IVR test that needs a gateway runs on this one.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
 import {
   type CredentialDeps,
   createMemoryCredentialStore,
@@ -12,7 +12,6 @@ import {
   createSelfProvisioning,
   type MemoryEventStore,
   type Runtime,
-  type SecretHasher,
   type SelfProvisioning,
   seedDemo,
   sequentialIds,
@@ -21,6 +20,7 @@ import {
   systemRuntime,
   type ThrottlePolicy,
 } from '@selfprov/core';
+import { createScryptHasher } from '@selfprov/node';
 import * as E from 'fp-ts/lib/Either.js';
 import { createDomainGateway } from '../domainGateway.js';
 import type { IvrDriver, IvrTurn } from '../driver/types.js';
@@ -31,29 +31,6 @@ import { type SimulatedScheduler, simulatedScheduler } from '../scheduler.js';
 export const unwrap = <A>(e: E.Either<unknown, A>): A => {
   if (E.isLeft(e)) throw new Error(`expected Right, got ${JSON.stringify(e.left)}`);
   return e.right;
-};
-
-/**
- * A cheap one-way hasher for tests: salted SHA-256, PHC-like strings, timing-safe
- * comparison. The credentials module's rules (lockout, throttling, counting before
- * hashing) run unchanged; only the work factor is gone. Production uses scrypt
- * (`recommendedScryptParameters` of packages/core/src/credentials/ports.ts).
- */
-export const cheapHasher = (): SecretHasher => {
-  const digest = (secret: string, salt: Buffer) => createHash('sha256').update(salt).update(secret, 'utf8').digest();
-  return {
-    hash: async (secret) => {
-      const salt = randomBytes(16);
-      return `$sha256$${salt.toString('base64')}$${digest(secret, salt).toString('base64')}`;
-    },
-    verify: async (secret, stored) => {
-      const [, scheme, salt, expected] = stored.split('$');
-      if (scheme !== 'sha256' || salt === undefined || expected === undefined) return false;
-      const want = Buffer.from(expected, 'base64');
-      const got = digest(secret, Buffer.from(salt, 'base64'));
-      return want.length === got.length && timingSafeEqual(want, got);
-    },
-  };
 };
 
 export const DEMO = { clusterId: 'cluster-1', pins: { alice: '73915824', bob: '51739264', dave: '64718253' }, code: '4242' } as const;
@@ -103,7 +80,8 @@ export const domainWorld = async (options: DomainWorldOptions = {}): Promise<Dom
   const credentials: CredentialDeps = {
     store: createMemoryCredentialStore(),
     throttle: createMemoryThrottleStore(),
-    hasher: cheapHasher(),
+    // The production hasher at a tiny cost: the credentials module's rules run unchanged.
+    hasher: createScryptHasher({ log2N: 4 }),
     clock,
     ...(options.throttlePolicy === undefined ? {} : { throttlePolicy: options.throttlePolicy }),
   };

@@ -8,6 +8,7 @@ import {
   sequentialIds,
   systemRuntime,
 } from '@selfprov/core';
+import { createScryptHasher } from '@selfprov/node';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { SelfCareOptions } from '../facade/deps.js';
@@ -16,7 +17,6 @@ import { bindSelfCareCredentials } from '../ports/coreCredentials.js';
 import type { SecretKind } from '../ports/credentials.js';
 import { createMemoryPhoneDirectory, type MemoryDirectoryEntry } from '../ports/phoneDirectory.js';
 import { administrator, type UserPrincipal } from '../shared/principal.js';
-import { cheapHasher } from './hasher.js';
 
 /**
  * Test support (not exported by the package): a self-care facade over the
@@ -84,7 +84,7 @@ export const fixture = async (o: FixtureOptions = {}) => {
   const phones = createMemoryPhoneDirectory(demoDevices);
   const credentialStore = createMemoryCredentialStore();
   const throttle = createMemoryThrottleStore();
-  const credentials = bindSelfCareCredentials({ store: credentialStore, throttle, hasher: cheapHasher(), clock });
+  const credentials = bindSelfCareCredentials({ store: credentialStore, throttle, hasher: createScryptHasher({ log2N: 4 }), clock });
   const sc = createSelfCare({ store, runtime, phones, credentials, ...o.options });
   const admin = administrator('admin');
   const forUser = (userId: string) => administrator('admin', userId);

@@ -182,3 +182,18 @@ export const handleCommand = <Command, Event extends DomainEvent, State, Err>(
     },
     context,
   );
+
+/**
+ * Appends events that record facts already established elsewhere (a credential store's answer, an
+ * erasure done by the key store) to one stream, through the handler: guarded by the version it
+ * read, retried on a conflict, idempotent by `commandId`. Nothing to record answers at once.
+ */
+export const recordFacts = (
+  deps: CommandDeps,
+  streamId: string,
+  events: readonly DomainEvent[],
+  context: CommandContext,
+): TE.TaskEither<StoreError, CommandResult> =>
+  events.length === 0
+    ? async () => E.right({ events: [], versions: new Map(), alreadyHandled: false, retries: 0 })
+    : handleMultiStreamCommand<never>(deps, { streams: [streamId], decide: () => E.right([{ streamId, events }]) }, context);

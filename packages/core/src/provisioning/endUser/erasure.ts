@@ -1,6 +1,5 @@
-import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { type CommandContext, type CommandDeps, type CommandResult, handleMultiStreamCommand } from '../../kernel/command/handler.js';
+import { type CommandContext, type CommandDeps, type CommandResult, recordFacts } from '../../kernel/command/handler.js';
 import type { StoreError } from '../../kernel/eventstore/errors.js';
 import { streams } from '../shared/streams.js';
 import type { PersonalDataErased } from './events.js';
@@ -15,7 +14,6 @@ export const recordPersonalDataErasure = (
   data: PersonalDataErased['data'],
   context: CommandContext,
 ): TE.TaskEither<StoreError, CommandResult> => {
-  const streamId = streams.user(data.userId);
   const event: PersonalDataErased = { type: 'PersonalDataErased', data };
-  return handleMultiStreamCommand<never>(deps, { streams: [streamId], decide: () => E.right([{ streamId, events: [event] }]) }, context);
+  return recordFacts(deps, streams.user(data.userId), [event], context);
 };
